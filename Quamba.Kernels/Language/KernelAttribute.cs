@@ -8,6 +8,11 @@ namespace Quamba.Kernels;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class KernelAttribute : Attribute
 {
+    /// <summary>
+    /// The oldest GPU architecture the kernel must run on (e.g. 70 = sm_70, Volta); 0 = not declared (the project's
+    /// QuambaTargetSm property applies, if set). Using an intrinsic that needs a newer architecture is error QK0008.
+    /// </summary>
+    public int TargetSm { get; set; }
 }
 
 /// <summary>

@@ -107,6 +107,14 @@ namespace Quamba.Generators.Lowering
             for (int i = 0; i < _body.Count; i++)
             {
                 var instruction = _body[i];
+                // "@p bra L1; bra L2; L1:" becomes "@!p bra L2; L1:".
+                if (instruction.Op == IrOp.Branch && instruction.Sources.Count == 1 && i + 2 < _body.Count
+                    && _body[i + 1].Op == IrOp.Branch && _body[i + 1].Sources.Count == 0 && NextLabelIs(i + 2, instruction.Text!))
+                {
+                    body.Add(instruction with { Text = _body[i + 1].Text, Variant = (byte)(instruction.Variant ^ 1) });
+                    i++;
+                    continue;
+                }
                 if (instruction.Op == IrOp.Branch && instruction.Sources.Count == 0 && NextLabelIs(i + 1, instruction.Text!)) continue;
                 body.Add(instruction);
             }

@@ -58,6 +58,8 @@ namespace Quamba.Generators.Lowering
                     }
                 case IParenthesizedOperation parenthesized:
                     return Lower(parenthesized.Operand);
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance } field when !IsPlaceOperation(instance):
+                    return FieldOfValue(Lower(instance), field);
                 case ILocalReferenceOperation or IParameterReferenceOperation or IFlowCaptureReferenceOperation
                     or IInstanceReferenceOperation or IFieldReferenceOperation:
                     return Read(LowerPlace(operation), operation.Syntax);
@@ -79,6 +81,18 @@ namespace Quamba.Generators.Lowering
                     ReportUnsupported(operation, "'" + Shorten(operation.Syntax.ToString()) + "'");
                     return PoisonValue.Instance;
             }
+        }
+
+        /// <summary>A field of a struct rvalue, e.g. (a * b).Re.</summary>
+        private Value FieldOfValue(Value instance, IFieldReferenceOperation field)
+        {
+            if (instance is StructValue structValue)
+            {
+                int index = structValue.Type.IndexOf(field.Field);
+                if (index >= 0) return structValue.Fields[index];
+            }
+            if (instance is not PoisonValue) ReportUnsupported(field, "Field '" + field.Field.Name + "' of this value");
+            return PoisonValue.Instance;
         }
 
         private static string Shorten(string text)
@@ -235,7 +249,9 @@ namespace Quamba.Generators.Lowering
             var place = LowerPlace(increment.Target);
             var current = Read(place, increment.Syntax);
             if (current is not ScalarValue scalar) return PoisonValue.Instance;
-            var old = increment.IsPostfix ? Copy(scalar) : scalar;
+            // The old value is only needed (and copied) when a postfix result is used.
+            bool resultUsed = increment.Parent is not null and not IExpressionStatementOperation;
+            var old = increment.IsPostfix && resultUsed ? Copy(scalar) : scalar;
             var type = (ScalarKType)scalar.Type!;
             bool isIncrement = increment.Kind == OperationKind.Increment;
             Value updated;

@@ -16,6 +16,12 @@ namespace Quamba.Generators.Ptx
         private static readonly Regex Declaration = new(@"^\s*\.reg\s+\.(\w+)\s+(%[a-z]+)<(\d+)>;", RegexOptions.CultureInvariant);
         private static readonly Regex Register = new(@"%([a-z]+)(\d+)\b", RegexOptions.CultureInvariant);
         private static readonly Regex LabelDefinition = new(@"^(\$[A-Za-z0-9_]+):\s*$", RegexOptions.CultureInvariant);
+        private static readonly HashSet<string> SpecialRegisters = new()
+        {
+            "%laneid", "%warpid", "%nwarpid", "%smid", "%nsmid", "%gridid", "%clock", "%clock64", "%dynamic_smem_size",
+            "%total_smem_size", "%lanemask_eq", "%lanemask_le", "%lanemask_lt", "%lanemask_ge", "%lanemask_gt", "%globaltimer",
+        };
+
         private static readonly HashSet<string> TypeSuffixes = new()
         {
             "pred", "b8", "b16", "b32", "b64", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "bf16", "f32", "f64",
@@ -187,7 +193,7 @@ namespace Quamba.Generators.Ptx
                     return;
                 case "mov":
                     Expect(0, last);
-                    if (operands.Count > 1 && !operands[1].StartsWith("%", System.StringComparison.Ordinal) || operands.Count > 1 && operands[1].Contains(".")) return;
+                    if (operands.Count > 1 && (!operands[1].StartsWith("%", System.StringComparison.Ordinal) || operands[1].Contains(".") || SpecialRegisters.Contains(operands[1]))) return;
                     Expect(1, last);
                     return;
                 case "bar":
@@ -234,7 +240,7 @@ namespace Quamba.Generators.Ptx
             var match = Register.Match(register);
             if (!match.Success || match.Value != register)
             {
-                if (register.Contains(".")) return; // special register such as %tid.x
+                if (register.Contains(".") || SpecialRegisters.Contains(register)) return; // special register such as %tid.x
                 errors.Add($"line {line + 1}: malformed register {register}");
                 return;
             }

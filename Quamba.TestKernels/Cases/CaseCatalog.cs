@@ -1,0 +1,24 @@
+using Quamba.TestKernels.Kernels;
+
+namespace Quamba.TestKernels.Cases;
+
+/// <summary>Every corpus case, for the emulator tests and the GPU run.</summary>
+public static class CaseCatalog
+{
+    public static IReadOnlyList<KernelCase> All { get; } =
+    [
+        new VectorAddCase(), new Saxpy4Case(), new Copy16Case(), new ScaleInPlaceCase(),
+        new SmallIntegersCase(), new Int32SemanticsCase(), new Int64SemanticsCase(),
+        new FloatSemanticsCase(), new ExactMathCase(), new DoubleSemanticsCase(),
+        new BranchesCase(), new LoopsCase(), new CollatzCase(), new SwitchesCase(),
+        new InlinedHelpersCase(), new ComplexIterationsCase(), new RowSumCase<Tile256x64>(), new RowSumCase<Tile512x128>(),
+        new BlockSumCase(), new WarpSumCase(), new WarpScanCase(), new WarpVotesCase(),
+        new HistogramCase(), new AtomicOperationsCase(),
+        new Dp4aElementwiseCase(), new Int8GemvCase(),
+        new DynamicReverseCase(), new TransposeCase(), new Index3DCase(), new SortEightCase(),
+        new BitTricksCase(), new HalfConversionsCase(), new BFloat16ConversionsCase(),
+        new FastMathCase(), new FastTanhCase(), new TranscendentalsCase(), new RowSoftmaxCase(),
+    ];
+
+    public static KernelCase Get(string name) => All.Single(c => c.Name == name);
+}

@@ -36,6 +36,7 @@ namespace Quamba.Generators.Discovery
             var kernelLocation = LocationInfo.From(syntax.Identifier.GetLocation());
             try
             {
+                TestHooks.Enter("FrontEnd");
                 var compilation = context.SemanticModel.Compilation;
                 bool valid = CheckSignature(method, syntax, diagnostics);
                 int targetSm = ReadTargetSm(context.Attributes, diagnostics);

@@ -104,7 +104,7 @@ namespace Quamba.Generators.Lowering
                 string? what = operation switch
                 {
                     IAnonymousFunctionOperation => "A lambda or anonymous method",
-                    IDelegateCreationOperation => "A delegate",
+                    IDelegateCreationOperation { Target: not IAnonymousFunctionOperation } => "A delegate",
                     ILocalFunctionOperation => "A local function",
                     IForEachLoopOperation => "foreach",
                     ITryOperation => "try/catch/finally",

@@ -14,6 +14,21 @@ namespace Quamba.Generators.Lowering
         private Value LowerConversion(IConversionOperation conversion)
         {
             var operand = Lower(conversion.Operand);
+            // Conversions that may need a newer architecture (float -> bf16) are located precisely for QK0008.
+            int previousSource = _b.CurrentSource;
+            if (conversion.Conversion.IsUserDefined) _b.CurrentSource = SourceOf(conversion.Syntax);
+            try
+            {
+                return LowerConversionOf(conversion, operand);
+            }
+            finally
+            {
+                _b.CurrentSource = previousSource;
+            }
+        }
+
+        private Value LowerConversionOf(IConversionOperation conversion, Value operand)
+        {
             if (operand is PoisonValue) return operand;
             if (conversion.IsChecked && conversion.Conversion.IsNumeric)
             {

@@ -25,6 +25,7 @@ namespace Quamba.Generators.Ptx
             var diagnostics = new List<BackendDiagnostic>();
             try
             {
+                TestHooks.Enter("Backend");
                 int targetSm = instance.TargetSm > 0 ? instance.TargetSm : projectTargetSm;
                 diagnostics.AddRange(ArchitectureCheck.Check(function, targetSm));
                 diagnostics.AddRange(ResourceBudget.Check(function, identity.DescriptorName));

@@ -19,20 +19,20 @@ internal static class GeneratorHarness
             .ToImmutableArray();
     });
 
-    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+    public static readonly CSharpParseOptions Parse = new(LanguageVersion.Preview);
 
     public const string Usings = "using System;\nusing Quamba.Kernels;\n";
 
     public static CSharpCompilation Compilation(params (string Path, string Source)[] files) =>
         CSharpCompilation.Create("KernelTests",
-            files.Select(f => CSharpSyntaxTree.ParseText(f.Source, ParseOptions, f.Path)),
+            files.Select(f => CSharpSyntaxTree.ParseText(f.Source, Parse, f.Path)),
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver Driver(string? quambaTargetSm = null, bool trackSteps = true) =>
         CSharpGeneratorDriver.Create(
             [new KernelGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: Parse,
             optionsProvider: new Options(quambaTargetSm),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 

@@ -1,0 +1,234 @@
+using static Quamba.Tests.Generator.GeneratorHarness;
+
+namespace Quamba.Tests.Generator;
+
+/// <summary>
+/// C# semantics that PTX does not give for free, checked on the emitted PTX of small kernels. (The corpus
+/// checks the same semantics numerically on the emulator, and on a GPU through RunGpu.)
+/// </summary>
+public class SemanticsTests
+{
+    private static string Ptx(string body, string parameters = "DeviceSpan<int> o, int a, int b")
+    {
+        var result = Run(Usings + "public static partial class S { [Kernel] public static void T(" + parameters + ") { " + body + " } }");
+        Assert.Empty(result.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        Assert.Empty(result.CompilationErrors);
+        return result.Ptx("TKernel");
+    }
+
+    [Fact]
+    public void ShiftCountsAreMaskedLikeCSharp()
+    {
+        var ptx = Ptx("o[0] = a << b; o[1] = (int)((long)a >> b); o[2] = a << 33;");
+        Assert.Contains("and.b32", ptx);
+        Assert.Contains(", 31;", ptx);
+        Assert.Contains(", 63;", ptx);
+        Assert.Contains("shl.b32", ptx);
+        Assert.Contains("shr.s64", ptx);
+        // A constant count is masked at compile time: << 33 is << 1.
+        Assert.Matches(@"shl\.b32\s+%r\d+, %r\d+, 1;", ptx);
+    }
+
+    [Fact]
+    public void UnsignedRightShiftOfASignedValueIsLogical()
+    {
+        var ptx = Ptx("o[0] = a >>> 3; o[1] = a >> 3;");
+        Assert.Contains("shr.u32", ptx);
+        Assert.Contains("shr.s32", ptx);
+    }
+
+    [Fact]
+    public void FloatToIntTruncatesTowardZero()
+    {
+        var ptx = Ptx("o[0] = (int)f; o[1] = (int)(uint)f; o[2] = (byte)f;", "DeviceSpan<int> o, float f");
+        Assert.Contains("cvt.rzi.s32.f32", ptx);
+        Assert.Contains("cvt.rzi.u32.f32", ptx);
+        Assert.Contains("cvt.u32.u8", ptx);   // (byte) wraps after the conversion to int, as .NET does
+    }
+
+    [Fact]
+    public void FloatInequalityIsUnorderedSoNaNCompareTrue()
+    {
+        var ptx = Ptx("o[0] = x != y ? 1 : 0; o[1] = x == y ? 1 : 0; o[2] = x < y ? 1 : 0;", "DeviceSpan<int> o, float x, float y");
+        Assert.Contains("setp.neu.f32", ptx);
+        Assert.Contains("setp.eq.f32", ptx);
+        Assert.Contains("setp.lt.f32", ptx);
+    }
+
+    [Fact]
+    public void SignednessSelectsComparisonAndDivision()
+    {
+        var ptx = Ptx("o[0] = a < b ? a / b : a % b; o[1] = (int)((uint)a < (uint)b ? (uint)a / (uint)b : (uint)a % (uint)b);");
+        Assert.Contains("setp.lt.s32", ptx);
+        Assert.Contains("setp.lo.u32", ptx);
+        Assert.Contains("div.s32", ptx);
+        Assert.Contains("div.u32", ptx);
+        Assert.Contains("rem.s32", ptx);
+        Assert.Contains("rem.u32", ptx);
+    }
+
+    [Fact]
+    public void SmallIntegersArePromotedAndWrapOnAssignment()
+    {
+        var ptx = Ptx("byte x = (byte)a; x += 200; sbyte y = (sbyte)b; y *= 3; o[0] = x + y;");
+        Assert.Contains("cvt.u32.u8", ptx);
+        Assert.Contains("cvt.s32.s8", ptx);
+        Assert.Contains("mul.lo.s32", ptx);
+    }
+
+    [Fact]
+    public void FloatArithmeticIsNeverContracted()
+    {
+        // .rn forbids ptxas from fusing a*b+c into an fma, so GPU results match the CPU bit for bit.
+        var ptx = Ptx("o[0] = x * y + x; o[1] = x / y;", "DeviceSpan<float> o, float x, float y");
+        Assert.Contains("mul.rn.f32", ptx);
+        Assert.Contains("add.rn.f32", ptx);
+        Assert.Contains("div.rn.f32", ptx);
+        Assert.DoesNotContain("fma", ptx);
+    }
+
+    [Fact]
+    public void MaxPropagatesNaNLikeDotNet()
+    {
+        var ptx = Ptx("o[0] = MathF.Max(x, y);", "DeviceSpan<float> o, float x, float y");
+        Assert.Contains("max.f32", ptx);
+        Assert.Contains("setp.nan.f32", ptx);
+        Assert.Contains("selp.f32", ptx);
+    }
+
+    [Fact]
+    public void CopySignTakesTheSignSourceFirstInPtx()
+    {
+        var ptx = Ptx("o[0] = MathF.CopySign(x, y);", "DeviceSpan<float> o, float x, float y");
+        // x arrives in %f0, y in %f1: PTX copysign d, a, b gives |b| with the sign of a.
+        Assert.Matches(@"copysign\.f32\s+%f\d+, %f1, %f0;", ptx);
+    }
+
+    [Fact]
+    public void FloatImmediatesAreHexadecimal()
+    {
+        var ptx = Ptx("o[0] = x * 0.5f + 1.0f; o[1] = (float)(d * 0.1);", "DeviceSpan<float> o, float x, double d");
+        Assert.Contains("0f3F000000", ptx);
+        Assert.Contains("0f3F800000", ptx);
+        Assert.Contains("0d3FB999999999999A", ptx);
+    }
+
+    [Fact]
+    public void ReadOnlySpansUseTheNonCoherentPath()
+    {
+        var ptx = Ptx("o[0] = r[0] + w[0];", "DeviceSpan<int> o, ReadOnlyDeviceSpan<int> r, DeviceSpan<int> w");
+        Assert.Contains("ld.global.nc.s32", ptx);
+        Assert.Contains("ld.global.s32", ptx);
+    }
+
+    [Fact]
+    public void SpansAreTwoParametersPointerAndLength()
+    {
+        var ptx = Ptx("o[0] = o.Length + a;", "DeviceSpan<int> o, int a");
+        Assert.Contains(".param .u64 S_T_param_0", ptx);
+        Assert.Contains(".param .u32 S_T_param_1", ptx);
+        Assert.Contains(".param .s32 S_T_param_2", ptx);
+    }
+
+    [Fact]
+    public void SwitchAndShortCircuitLowerToBranches()
+    {
+        var ptx = Ptx("int r = 0; switch (a) { case 1: r = 5; break; case 2: case 3: r = 6; break; default: r = 7; break; } if (a > 0 && o[5] > 1 || b == 2) r++; o[0] = r;");
+        Assert.Contains("setp.eq.s32", ptx);
+        Assert.Matches(@"@!?%p\d+ bra", ptx);
+    }
+
+    [Fact]
+    public void TheArchitectureFloorIsSm52AndIntrinsicsRaiseIt()
+    {
+        Assert.Contains(".target sm_52", Ptx("o[0] = a;"));
+        Assert.Contains(".version 6.0", Ptx("o[0] = a;"));
+        var dp4a = Ptx("o[0] = DeviceMath.Dp4a(a, b, 0);");
+        Assert.Contains(".target sm_61", dp4a);
+        Assert.Contains("dp4a.s32.s32", dp4a);
+        var tanh = Ptx("o[0] = DeviceMath.FastTanh(x);", "DeviceSpan<float> o, float x");
+        Assert.Contains(".target sm_75", tanh);
+        Assert.Contains(".version 7.0", tanh);   // tanh.approx: PTX 7.0, sm_75
+        var bf16 = Ptx("o[0] = (BFloat16)x;", "DeviceSpan<BFloat16> o, float x");
+        Assert.Contains(".target sm_80", bf16);
+        Assert.Contains(".version 7.0", bf16);
+        Assert.Contains("cvt.rn.bf16.f32", bf16);
+    }
+
+    [Fact]
+    public void LineCommentsNameTheFileNotItsPath()
+    {
+        var ptx = Ptx("o[0] = a;");
+        Assert.Contains("// Kernels.cs:3", ptx);
+        Assert.DoesNotContain("/src/", ptx);
+    }
+
+    [Fact]
+    public void OutputIsDeterministicAcrossRunsAndDirectories()
+    {
+        const string source = Usings + "public static partial class S { [Kernel] public static void T(DeviceSpan<float> o, float x) { float s = 0; for (int i = 0; i < 8; i++) s += x * i; o[Gpu.ThreadIdxX] = s; } }";
+        var first = Run(source, "/home/alice/repo/Kernels.cs");
+        var second = Run(source, "C:\\build\\agent\\Kernels.cs");
+        Assert.Equal(first.Ptx("TKernel"), second.Ptx("TKernel"));
+        Assert.Equal(first.Sources.Single().SourceText.ToString(), second.Sources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void StaticAbstractShapeConstantsFoldToImmediates()
+    {
+        var result = Run(Usings + """
+            public interface IShape { static abstract int Width { get; } }
+            public struct W96 : IShape { public static int Width => 96; }
+            public static partial class S
+            {
+                [Kernel, Specialize(typeof(W96))]
+                public static void T<TS>(DeviceSpan<int> o) where TS : IShape
+                {
+                    var s = SharedMemory.Allocate<int>(TS.Width * 2);
+                    s[Gpu.ThreadIdxX] = TS.Width / 4;
+                    o[0] = s[1];
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var ptx = result.Ptx("TKernel_W96");
+        Assert.Contains(".shared .align 16 .b8 __shared_0[768];", ptx);
+        Assert.Matches(@"st\.shared\.s32\s+\[%rd\d+\], %r\d+;", ptx);
+        Assert.Contains(", 24;", ptx);
+        Assert.Contains("public static class TKernel_W96", result.Sources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void VectorStructsUse128BitLoadsAndStores()
+    {
+        var result = Run(Usings + """
+            public struct F4 { public float X, Y, Z, W; }
+            public static partial class S
+            {
+                [Kernel]
+                public static void T(ReadOnlyDeviceSpan<F4> x, DeviceSpan<F4> y) { int i = Gpu.ThreadIdxX; F4 v = x[i]; v.X += 1f; y[i] = v; }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var ptx = result.Ptx("TKernel");
+        Assert.Matches(@"ld\.global\.nc\.v4\.f32\s+\{%f\d+, %f\d+, %f\d+, %f\d+\}, \[%rd\d+\];", ptx);
+        Assert.Matches(@"st\.global\.v4\.f32\s+\[%rd\d+\], \{%f\d+, %f\d+, %f\d+, %f\d+\};", ptx);
+    }
+
+    [Fact]
+    public void GeneratedLauncherHasTheContractShape()
+    {
+        var result = Run(Usings + "namespace N; public static partial class S { [Kernel] public static void T(DeviceSpan<float> o, ReadOnlyDeviceSpan<int> r, Half h, bool flag) { } }");
+        Assert.Empty(result.CompilationErrors);
+        var text = result.Sources.Single().SourceText.ToString();
+        Assert.Contains("public static class TKernel", text);
+        Assert.Contains("public static global::System.ReadOnlySpan<byte> Ptx =>", text);
+        Assert.Contains("public const string EntryPoint = \"S_T\";", text);
+        Assert.Contains("public const int MinimumSm = 52;", text);
+        Assert.Contains("public const int PtxVersion = 60;", text);
+        Assert.Contains("public static readonly global::Quamba.Kernels.KernelDescriptor Descriptor", text);
+        Assert.Contains("public static unsafe void Launch(global::Quamba.Kernels.Cuda.CudaStream stream, global::Quamba.Kernels.LaunchConfig config, global::Quamba.Kernels.DeviceSpan<float> @o, global::Quamba.Kernels.ReadOnlyDeviceSpan<int> @r, global::System.Half @h, bool @flag)", text);
+        Assert.Contains("stackalloc void*[6]", text);
+        Assert.Contains("KernelEmulator.Run(config, () => global::N.S.T(@o, @r, @h, @flag))", text);
+    }
+}

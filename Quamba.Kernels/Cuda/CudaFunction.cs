@@ -5,6 +5,7 @@ public sealed unsafe class CudaFunction
 {
     private readonly IntPtr _function;
     private int _dynamicSharedLimit = -1;
+    private int _maxThreadsPerBlock = -1;
 
     internal CudaFunction(CudaModule module, IntPtr function, string name)
     {
@@ -66,7 +67,8 @@ public sealed unsafe class CudaFunction
         if (problem is not null) throw new ArgumentException($"Invalid launch of {Name} {LaunchLimits.Format(config)}: {problem}", nameof(config));
         if (stream is not null && !ReferenceEquals(stream.Context, Module.Context))
             throw new ArgumentException($"The stream belongs to another context than kernel {Name}.", nameof(stream));
-        int maxThreads = MaxThreadsPerBlock;
+        if (_maxThreadsPerBlock < 0) _maxThreadsPerBlock = MaxThreadsPerBlock; // fixed once compiled
+        int maxThreads = _maxThreadsPerBlock;
         if (config.Block.Volume > maxThreads)
             throw new ArgumentException(
                 $"Kernel {Name} can launch at most {maxThreads} threads per block (it uses {Registers} registers per thread); " +

@@ -67,7 +67,7 @@ const curated = [
   'x=1; y = x**2 # comment', 'def f(a, b):\n    return a + b\n', '    indented\n\tcode', 'https://example.com/path?q=1&r=2#frag',
   'In the beginning God created the heaven and the earth.', 'A quantity of particles saline. Time goes, you say?',
   'a'.repeat(300), 'ab'.repeat(200), ' '.repeat(100) + 'x', '\u00e9'.repeat(100), '\u{1F600}'.repeat(40), '1234567890'.repeat(30),
-  'Supercalifragilisticexpialidocious antidisestablishmentarianism', 'hyphen-ated words and under_scored_names',
+  'Supercalifragilisticexpialidocious antidisestablishmentarianism', 'thequickbrownfoxjumpsoverthelazydog'.repeat(300), 'hyphen-ated words and under_scored_names',
 ];
 
 function variant(name, edit, strings, extra) {

@@ -18,7 +18,7 @@ internal sealed class BpeModel
     private readonly int? _unknownId;
     private readonly bool _fuseUnknown;
 
-    public BpeModel(TokenizerDefinition def, int cacheCapacity = 65536)
+    public BpeModel(TokenizerDefinition def, int cacheCapacity)
     {
         for (int b = 0; b < 256; b++)
             _byteIds[b] = def.Vocab.TryGetValue(ByteLevelAlphabet.ByteToChar((byte)b).ToString(), out int id) ? id : -1;

@@ -19,6 +19,7 @@ namespace Quamba.Model.Tokenization;
 public sealed class BpeTokenizer
 {
     private const string EndOfTextToken = "<|endoftext|>";
+    internal const int DefaultWordCacheCapacity = 65536;
 
     private readonly TokenizerDefinition _def;
     private readonly BpeModel _model;
@@ -29,10 +30,10 @@ public sealed class BpeTokenizer
     private readonly Dictionary<string, int> _tokenToId;
     private readonly bool _plainGpt2PreTokenizer;
 
-    private BpeTokenizer(TokenizerDefinition def)
+    private BpeTokenizer(TokenizerDefinition def, int wordCacheCapacity = DefaultWordCacheCapacity)
     {
         _def = def;
-        _model = new BpeModel(def);
+        _model = new BpeModel(def, wordCacheCapacity);
         _rawAdded = new AddedTokenMatcher(def.AddedTokens.Where(t => !t.Normalized));
         _normalizedAdded = new AddedTokenMatcher(def.AddedTokens.Where(t => t.Normalized), def.Normalizer.Normalize);
 
@@ -66,6 +67,10 @@ public sealed class BpeTokenizer
     /// cannot reproduce exactly, naming the file, the JSON path and what is supported.</summary>
     public static BpeTokenizer FromFile(string tokenizerJsonPath) =>
         new(TokenizerJsonReader.ReadFile(tokenizerJsonPath));
+
+    /// <summary>As <see cref="FromFile(string)"/>, with a word cache of the given number of entries (0: none).</summary>
+    internal static BpeTokenizer FromFile(string tokenizerJsonPath, int wordCacheCapacity) =>
+        new(TokenizerJsonReader.ReadFile(tokenizerJsonPath), wordCacheCapacity);
 
     /// <summary>Reads tokenizer.json text; <paramref name="sourceName"/> names it in error messages.</summary>
     public static BpeTokenizer FromJson(string json, string sourceName = "tokenizer.json") =>

@@ -6,6 +6,7 @@ namespace Quamba.Model.Tokenization;
 /// Face's BPE model does. Short words use a scan over a small array; long words use a binary heap over a
 /// linked list of symbols, O(n log n).
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers are written before they are read
 internal sealed class BpeMerger
 {
     /// <summary>Words up to this many symbols use the array scan.</summary>

@@ -7,6 +7,7 @@ namespace Quamba.Model.Tokenization;
 /// The byte-level BPE model: turns one pre-token into ids. The pre-token's UTF-8 bytes become the ids of
 /// their byte-alphabet symbols, then <see cref="BpeMerger"/> applies the merges. Results are cached per word.
 /// </summary>
+[System.Runtime.CompilerServices.SkipLocalsInit] // stack buffers are written before they are read
 internal sealed class BpeModel
 {
     private const int StackBytes = 512;

@@ -11,12 +11,18 @@ public sealed class CudaContext : IDisposable
     /// <summary>Loads (once per context) the kernel's module and returns its function.</summary>
     public CudaFunction GetFunction(KernelDescriptor kernel) => throw new NotSupportedException();
 
+    public CudaBuffer<T> Allocate<T>(int length) where T : unmanaged => throw new NotSupportedException();
+
+    public void Synchronize() => throw new NotSupportedException();
+
     public void Dispose() { }
 }
 
 public sealed class CudaStream : IDisposable
 {
     public CudaContext Context => throw new NotSupportedException();
+
+    public void Synchronize() => throw new NotSupportedException();
 
     public void Dispose() { }
 }

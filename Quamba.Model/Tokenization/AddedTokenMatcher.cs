@@ -12,6 +12,7 @@ namespace Quamba.Model.Tokenization;
 internal sealed class AddedTokenMatcher
 {
     private readonly Dictionary<char, AddedToken[]> _byFirstChar;
+    private readonly Dictionary<AddedToken, string> _patterns; // the text matched for each token
     private readonly SearchValues<char> _firstChars;
 
     public AddedTokenMatcher(IEnumerable<AddedToken> tokens, Func<string, string>? transformContent = null)
@@ -39,8 +40,6 @@ internal sealed class AddedTokenMatcher
         _firstChars = SearchValues.Create(groups.Keys.ToArray());
         IsEmpty = groups.Count == 0;
     }
-
-    private readonly Dictionary<AddedToken, string> _patterns;
 
     public bool IsEmpty { get; }
 

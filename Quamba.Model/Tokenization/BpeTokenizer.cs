@@ -29,6 +29,7 @@ public sealed class BpeTokenizer
     private readonly string?[] _idToToken;
     private readonly Dictionary<string, int> _tokenToId;
     private readonly bool _plainGpt2PreTokenizer;
+    private readonly HashSet<int> _specialIds;
 
     private BpeTokenizer(TokenizerDefinition def, int wordCacheCapacity = DefaultWordCacheCapacity)
     {
@@ -59,6 +60,7 @@ public sealed class BpeTokenizer
             if (_idToToken[id] is string token)
                 _tokenBytes[id] = ByteLevelAlphabet.TokenToBytes(token);
         }
+        _specialIds = def.AddedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet();
         EndOfTextId = TokenToId(EndOfTextToken);
         _plainGpt2PreTokenizer = def.PreTokenizer.IsSingleGpt2ByteLevel;
     }
@@ -148,7 +150,7 @@ public sealed class BpeTokenizer
         token is not null && _tokenToId.TryGetValue(token, out int id) ? id : null;
 
     /// <summary>Whether <paramref name="id"/> is a special added token (such as "&lt;|endoftext|&gt;").</summary>
-    public bool IsSpecial(int id) => _def.AddedTokens.Any(t => t.Id == id && t.Special);
+    public bool IsSpecial(int id) => _specialIds.Contains(id);
 
     /// <summary>The bytes token <paramref name="id"/> stands for; throws for an unknown id.</summary>
     internal byte[] GetTokenBytes(int id, string paramName = "id")

@@ -31,8 +31,6 @@ internal sealed class BpeModel
             _wholeWord = def.Vocab.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    internal BpeWordCache Cache => _cache;
-
     /// <summary>Appends the ids of <paramref name="word"/> (one pre-token) to <paramref name="output"/>.</summary>
     public void EncodeWord(ReadOnlySpan<char> word, List<int> output)
     {

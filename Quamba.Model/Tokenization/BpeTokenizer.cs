@@ -160,8 +160,6 @@ public sealed class BpeTokenizer
         return _tokenBytes[id]!;
     }
 
-    internal BpeModel Model => _model;
-
     private void EncodeSegment(ReadOnlyMemory<char> segment, List<int> ids)
     {
         if (_def.Normalizer.IsIdentity && _normalizedAdded.IsEmpty)

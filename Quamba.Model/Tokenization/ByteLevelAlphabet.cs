@@ -34,17 +34,6 @@ internal static class ByteLevelAlphabet
         return bytes;
     }
 
-    /// <summary>The alphabet string for the UTF-8 bytes of <paramref name="text"/>.</summary>
-    public static string Encode(string text)
-    {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        return string.Create(bytes.Length, bytes, static (span, b) =>
-        {
-            for (int i = 0; i < b.Length; i++)
-                span[i] = s_byteToChar[b[i]];
-        });
-    }
-
     private static char[] BuildByteToChar()
     {
         var map = new char[256];

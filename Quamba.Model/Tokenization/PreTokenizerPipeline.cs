@@ -10,8 +10,6 @@ internal sealed class PreTokenizerPipeline
 
     public PreTokenizerPipeline(IReadOnlyList<IPreTokenizerStep> steps) => _steps = [.. steps];
 
-    public int StepCount => _steps.Length;
-
     /// <summary>True for the plain GPT-2 / NeoX setup: one ByteLevel step with use_regex and no prefix space.</summary>
     public bool IsSingleGpt2ByteLevel =>
         _steps is [ByteLevelPreTokenizerStep { UseRegex: true, AddPrefixSpace: false }];

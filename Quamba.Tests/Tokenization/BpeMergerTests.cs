@@ -57,3 +57,31 @@ public class BpeMergerTests
         return merges;
     }
 }
+
+/// <summary>The word cache stays within its capacity and keeps answering correctly.</summary>
+public class BpeWordCacheTests
+{
+    [Fact]
+    public void StaysWithinCapacity()
+    {
+        var cache = new BpeWordCache(capacity: 4, maxWordLength: 8);
+        for (int i = 0; i < 10; i++)
+        {
+            cache.Add($"w{i}", [i]);
+            Assert.InRange(cache.Count, 1, 4);
+            Assert.True(cache.TryGet($"w{i}".AsSpan(), out int[] ids));
+            Assert.Equal([i], ids);
+        }
+        Assert.False(cache.TryGet("w0".AsSpan(), out _)); // emptied when it filled up
+        cache.Add("longer than eight", [1]);
+        Assert.False(cache.TryGet("longer than eight".AsSpan(), out _));
+    }
+
+    [Fact]
+    public void UncachedTokenizerGivesTheSameIds()
+    {
+        var uncached = BpeTokenizer.FromFile(TokenizerTestData.TokenizerPath, wordCacheCapacity: 0);
+        string text = File.ReadAllText(Path.Combine(TokenizerTestData.RepoRoot, "data", "calib.txt"))[..30000];
+        Assert.Equal(TokenizerTestData.Tokenizer.Encode(text), uncached.Encode(text));
+    }
+}

@@ -56,7 +56,9 @@ public sealed class CudaStream : IDisposable
 
     /// <summary>
     /// Starts recording this stream's work into a graph instead of running it (cuStreamBeginCapture). Only
-    /// asynchronous work on this stream is allowed until <see cref="EndCapture"/>.
+    /// asynchronous work on this stream is allowed until <see cref="EndCapture"/>. Capture a non-blocking stream:
+    /// legacy-stream work (synchronous copies, memsets) from any thread waits for a blocking stream and so
+    /// invalidates its capture, and cuCtxSynchronize is refused while any stream of the context is capturing.
     /// </summary>
     public void BeginCapture(StreamCaptureMode mode = StreamCaptureMode.ThreadLocal)
     {

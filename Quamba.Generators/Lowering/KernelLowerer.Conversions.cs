@@ -129,15 +129,26 @@ namespace Quamba.Generators.Lowering
                 // through int and then wrap, which is what .NET does for (byte)floatValue.
                 if (t is IrType.S8 or IrType.U8 or IrType.S16 or IrType.U16)
                 {
-                    var wide = _b.Cvt(IrType.S32, from, RoundingKind.Rzi, operand);
+                    var wide = NaNToZero(_b.Cvt(IrType.S32, from, RoundingKind.Rzi, operand), IrType.S32, from, operand);
                     return new ScalarValue(to, Narrow(wide, t));
                 }
-                return new ScalarValue(to, _b.Cvt(t, from, RoundingKind.Rzi, operand));
+                return new ScalarValue(to, NaNToZero(_b.Cvt(t, from, RoundingKind.Rzi, operand), t, from, operand));
             }
             if (from == IrType.F32 && t == IrType.F64) return new ScalarValue(to, _b.Cvt(IrType.F64, IrType.F32, RoundingKind.None, operand));
             if (from == IrType.F64 && t == IrType.F32) return new ScalarValue(to, _b.Cvt(IrType.F32, IrType.F64, RoundingKind.Rn, operand));
             ReportUnsupported(at, "A conversion from " + value.Type?.Symbol.ToDisplayString() + " to " + to.Symbol.ToDisplayString());
             return PoisonValue.Instance;
+        }
+
+        /// <summary>
+        /// .NET converts NaN to 0. cvt.rzi does too for f32 -> 32-bit integers, but an H100 returns the minimum
+        /// value for f64 sources (measured), so conversions other than f32 -> s32/u32 select 0 explicitly.
+        /// </summary>
+        private IrOperand NaNToZero(IrOperand converted, IrType to, IrType from, IrOperand source)
+        {
+            if (from == IrType.F32 && to is IrType.S32 or IrType.U32) return converted;
+            var isNaN = _b.Setp(CompareKind.Nan, from, source, source);
+            return _b.Selp(to, IrOperand.Imm(0, to), converted, isNaN);
         }
 
         /// <summary>Integer to integer with C# semantics; registers hold sub-word values extended to 32 bits.</summary>

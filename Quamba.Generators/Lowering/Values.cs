@@ -17,7 +17,11 @@ namespace Quamba.Generators.Lowering
 
         public IrOperand Operand { get; }
 
-        public IrType Ir => Operand.Type;
+        /// <summary>
+        /// The C# type's IR type (sbyte is S8 even though its register is 32-bit; a uint made from an int by a
+        /// no-op conversion keeps the int's register but is unsigned from then on).
+        /// </summary>
+        public IrType Ir => Type is ScalarKType scalar ? scalar.Ir : Operand.Type;
     }
 
     /// <summary>A span value. <see cref="Pointer"/> is an address in <see cref="Space"/> (64-bit register).</summary>

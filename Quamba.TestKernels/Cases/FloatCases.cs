@@ -23,6 +23,7 @@ public sealed class FloatSemanticsCase : KernelCase
         var arithmetic = new float[n * 4];
         var flags = new int[n];
         var conversions = new int[n * 4];
+        var wide = new long[n * 2];
         for (int i = 0; i < n; i++)
         {
             float a = _x[i], b = _y[i];
@@ -35,19 +36,21 @@ public sealed class FloatSemanticsCase : KernelCase
             conversions[i * 4 + 1] = (int)(uint)b;
             conversions[i * 4 + 2] = (sbyte)a;
             conversions[i * 4 + 3] = (int)(long)(a * 1000f);
+            wide[i * 2 + 0] = (long)a;
+            wide[i * 2 + 1] = unchecked((long)(ulong)b);
         }
-        return [CaseOutput.Of("arithmetic", arithmetic), CaseOutput.Of("flags", flags), CaseOutput.Of("conversions", conversions)];
+        return [CaseOutput.Of("arithmetic", arithmetic), CaseOutput.Of("flags", flags), CaseOutput.Of("conversions", conversions), CaseOutput.Of("wide", wide)];
     }
 
     protected override IReadOnlyList<CaseOutput> Run(IKernelRunner r)
     {
         int n = _x.Length;
         var x = r.Upload<float>(_x); var y = r.Upload<float>(_y);
-        var arithmetic = r.Allocate<float>(n * 4); var flags = r.Allocate<int>(n); var conversions = r.Allocate<int>(n * 4);
+        var arithmetic = r.Allocate<float>(n * 4); var flags = r.Allocate<int>(n); var conversions = r.Allocate<int>(n * 4); var wide = r.Allocate<long>(n * 2);
         r.Launch(CaseInputs.Linear(n, 64),
-            c => FloatKernels.FloatSemanticsKernel.Emulate(c, x, y, arithmetic, flags, conversions),
-            (s, c) => FloatKernels.FloatSemanticsKernel.Launch(s, c, x, y, arithmetic, flags, conversions));
-        return [CaseOutput.Of("arithmetic", r.Download(arithmetic)), CaseOutput.Of("flags", r.Download(flags)), CaseOutput.Of("conversions", r.Download(conversions))];
+            c => FloatKernels.FloatSemanticsKernel.Emulate(c, x, y, arithmetic, flags, conversions, wide),
+            (s, c) => FloatKernels.FloatSemanticsKernel.Launch(s, c, x, y, arithmetic, flags, conversions, wide));
+        return [CaseOutput.Of("arithmetic", r.Download(arithmetic)), CaseOutput.Of("flags", r.Download(flags)), CaseOutput.Of("conversions", r.Download(conversions)), CaseOutput.Of("wide", r.Download(wide))];
     }
 }
 

@@ -6,7 +6,7 @@ namespace Quamba.TestKernels.Kernels;
 public static partial class FloatKernels
 {
     [Kernel]
-    public static void FloatSemantics(ReadOnlyDeviceSpan<float> x, ReadOnlyDeviceSpan<float> y, DeviceSpan<float> arithmetic, DeviceSpan<int> flags, DeviceSpan<int> conversions)
+    public static void FloatSemantics(ReadOnlyDeviceSpan<float> x, ReadOnlyDeviceSpan<float> y, DeviceSpan<float> arithmetic, DeviceSpan<int> flags, DeviceSpan<int> conversions, DeviceSpan<long> wide)
     {
         int i = Gpu.BlockIdxX * Gpu.BlockDimX + Gpu.ThreadIdxX;
         if (i >= x.Length) return;
@@ -21,6 +21,8 @@ public static partial class FloatKernels
         conversions[i * 4 + 1] = (int)(uint)b;
         conversions[i * 4 + 2] = (sbyte)a;        // through int, then wraps
         conversions[i * 4 + 3] = (int)(long)(a * 1000f);
+        wide[i * 2 + 0] = (long)a;               // 64-bit targets: saturate, NaN -> 0
+        wide[i * 2 + 1] = (long)(ulong)b;
     }
 
     [Kernel]

@@ -231,4 +231,59 @@ public class SemanticsTests
         Assert.Contains("stackalloc void*[6]", text);
         Assert.Contains("KernelEmulator.Run(config, () => global::N.S.T(@o, @r, @h, @flag))", text);
     }
+
+    [Fact]
+    public void UnsignedValuesFromSignedOnesZeroExtend()
+    {
+        // Regression (found on an H100): (uint)int reuses the int's register, but widening must still zero-extend.
+        var ptx = Ptx("ulong u = (ulong)(uint)a; long s = a; o[0] = (int)(u >> 32) + (int)(s >> 32);");
+        Assert.Contains("cvt.u64.u32", ptx);
+        Assert.Contains("cvt.s64.s32", ptx);
+    }
+
+    [Fact]
+    public void DoubleToIntegerMapsNaNToZero()
+    {
+        // Regression (found on an H100): cvt.rzi.s64.f64 gives long.MinValue for NaN; .NET gives 0.
+        var ptx = Ptx("o[0] = (int)((long)d + (int)d);", "DeviceSpan<int> o, double d");
+        Assert.Contains("cvt.rzi.s64.f64", ptx);
+        Assert.Contains("setp.nan.f64", ptx);
+        Assert.Contains("selp.b64", ptx);
+        Assert.Contains("selp.b32", ptx);
+    }
+
+    [Fact]
+    public void RefLocalsAliasSpanElements()
+    {
+        var ptx = Ptx("ref int x = ref o[a]; x += 5; x *= 2;");
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(ptx, @"st\.global\.s32").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(ptx, @"ld\.global\.s32").Count);
+    }
+
+    [Fact]
+    public void GotoIsJustAnotherBranch()
+    {
+        var ptx = Ptx("int i = 0; again: i += a; if (i < 100) goto again; o[0] = i;");
+        Assert.Matches(@"@%p\d+ bra", ptx);
+    }
+
+    [Fact]
+    public void TheElseBranchOfIsDeviceIsNotCompiled()
+    {
+        // Console.WriteLine would be QK0005 if the CPU-only branch were lowered.
+        var result = Run(Usings + "public static partial class S { [Kernel] public static void T(DeviceSpan<int> o) { if (Gpu.IsDevice) o[0] = 1; else { Console.WriteLine(\"cpu\"); o[0] = 2; } } }");
+        Assert.Empty(result.Diagnostics);
+        var ptx = result.Ptx("TKernel");
+        Assert.Contains("st.global.s32", ptx);
+        Assert.DoesNotContain(", 2;", ptx);
+    }
+
+    [Fact]
+    public void ConstAndStaticReadonlyPrimitivesAreConstants()
+    {
+        var result = Run(Usings + "public static partial class S { const int A = 40; static readonly int B = 2; [Kernel] public static void T(DeviceSpan<int> o) { o[0] = A + B; } }");
+        Assert.Empty(result.Diagnostics);
+        // Both are folded at compile time: A + B is the immediate 42.
+        Assert.Matches(@"mov\.u32\s+%r\d+, 42;", result.Ptx("TKernel"));
+    }
 }

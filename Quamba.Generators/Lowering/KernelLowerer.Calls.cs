@@ -238,6 +238,7 @@ namespace Quamba.Generators.Lowering
                 _inlineDepth--;
                 _frame = caller;
             }
+            if (method.ReturnsVoid || method.MethodKind == MethodKind.Constructor) return NoValue.Instance;
             return callee.ReturnSlot is VariablePlace { Storage: { } result } ? result : PoisonValue.Instance;
         }
     }

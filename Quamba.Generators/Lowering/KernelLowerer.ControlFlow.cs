@@ -30,14 +30,18 @@ namespace Quamba.Generators.Lowering
             }
 
             var blocks = cfg.Blocks;
+            var definitions = new Dictionary<CaptureId, int>();
             foreach (var block in blocks)
             {
                 var roots = block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue);
-                foreach (var reference in roots.SelectMany(r => r.DescendantsAndSelf()).OfType<IFlowCaptureReferenceOperation>())
+                foreach (var operation in roots.SelectMany(r => r.DescendantsAndSelf()))
                 {
-                    if (IsLvalueUse(reference)) _frame.LvalueCaptures.Add(reference.Id);
+                    if (operation is IFlowCaptureReferenceOperation reference && IsLvalueUse(reference)) _frame.LvalueCaptures.Add(reference.Id);
+                    if (operation is IFlowCaptureOperation capture) definitions[capture.Id] = definitions.TryGetValue(capture.Id, out int n) ? n + 1 : 1;
                 }
             }
+            // A capture written in several blocks merges values (the result of ?:), which is never a location.
+            _frame.LvalueCaptures.RemoveWhere(id => definitions.TryGetValue(id, out int n) && n > 1);
             var reachable = FindReachable(cfg);
             var inCycle = FindBlocksInCycles(cfg);
             var labels = blocks.Select(_ => _b.NewLabel()).ToArray();

@@ -17,6 +17,18 @@ namespace Quamba.Generators.Lowering
         /// </summary>
         private Value Lower(IOperation operation)
         {
+            var value = LowerCore(operation);
+            if (value is PoisonValue && !_hasErrors)
+            {
+                // Every path that gives up reports why; this is the net under that rule, so a kernel can never
+                // be emitted from a partial translation.
+                Report(DiagnosticDescriptors.InternalError, operation.Syntax, Shorten(operation.Syntax.ToString()), "no value was produced for this " + operation.Kind + " and no error was reported");
+            }
+            return value;
+        }
+
+        private Value LowerCore(IOperation operation)
+        {
             _cancellationToken.ThrowIfCancellationRequested();
             if (TryConstant(operation, out var constant)) return MakeConstant(operation, constant);
 
@@ -46,7 +58,7 @@ namespace Quamba.Generators.Lowering
                     return DefaultOf(defaultValue.Type, operation);
                 case IFlowCaptureOperation capture:
                     LowerFlowCapture(capture);
-                    return PoisonValue.Instance;
+                    return NoValue.Instance;
                 case IIsPatternOperation isPattern:
                     return LowerIsPattern(isPattern);
                 case IPropertyReferenceOperation property:
@@ -179,7 +191,7 @@ namespace Quamba.Generators.Lowering
                 {
                     var target = LowerPlace(assignment.Value);
                     _frame.Variables[local.Local] = target;
-                    return PoisonValue.Instance;
+                    return NoValue.Instance;
                 }
                 ReportUnsupported(assignment, "This ref assignment");
                 return PoisonValue.Instance;
@@ -292,7 +304,7 @@ namespace Quamba.Generators.Lowering
 
         private void LowerFlowCapture(IFlowCaptureOperation capture)
         {
-            if (_frame.LvalueCaptures.Contains(capture.Id) && IsPlaceOperation(capture.Value))
+            if (_frame.LvalueCaptures.Contains(capture.Id) && IsPlaceOperation(capture.Value) && !IsSpanType(capture.Value.Type))
             {
                 // The graph captured a location (e.g. the target of `a[i] += c ? x : y`): evaluate its address now,
                 // read and write it later.

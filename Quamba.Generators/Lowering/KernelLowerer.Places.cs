@@ -38,6 +38,8 @@ namespace Quamba.Generators.Lowering
                     return ElementPlace(property);
                 case IConversionOperation conversion when conversion.Conversion.IsIdentity:
                     return LowerPlace(conversion.Operand);
+                case IDeclarationExpressionOperation declaration:
+                    return LowerPlace(declaration.Expression);
                 case IDiscardOperation discard:
                     {
                         var type = TypeOf(discard.Type, operation.Syntax);

@@ -58,6 +58,16 @@ namespace Quamba.Generators.Lowering
         }
     }
 
+    /// <summary>What a statement or void call "returns": deliberately nothing (unlike <see cref="PoisonValue"/>).</summary>
+    internal sealed class NoValue : Value
+    {
+        public static readonly NoValue Instance = new();
+
+        private NoValue() : base(null)
+        {
+        }
+    }
+
     /// <summary>Something that can be read and written: a variable held in registers or a memory location.</summary>
     internal abstract class Place
     {

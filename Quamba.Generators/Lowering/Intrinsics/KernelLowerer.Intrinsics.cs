@@ -103,10 +103,10 @@ namespace Quamba.Generators.Lowering
             {
                 case "SyncThreads":
                     _b.Emit(IrOp.BarrierSync, IrType.Pred, 0, IrOperand.None);
-                    return PoisonValue.Instance;
+                    return NoValue.Instance;
                 case "SyncWarp":
                     _b.Emit(IrOp.WarpSync, IrType.Pred, 0, IrOperand.None);
-                    return PoisonValue.Instance;
+                    return NoValue.Instance;
             }
             Report(DiagnosticDescriptors.NoDeviceImplementation, invocation.Syntax, method.ToDisplayString());
             return PoisonValue.Instance;

@@ -78,7 +78,7 @@ namespace Quamba.Generators.Lowering
                     return PoisonValue.Instance;
                 }
                 _b.Emit(IrOp.InlinePtx, IrType.Pred, IrType.Pred, 0, System.Array.Empty<IrOperand>(), operands, template);
-                return PoisonValue.Instance;
+                return NoValue.Instance;
             }
             var resultType = TypeOf(invocation.Type, invocation.Syntax) as ScalarKType;
             if (resultType is null) return PoisonValue.Instance;

@@ -95,6 +95,7 @@ namespace Quamba.Generators.Discovery
             if (kernelsWithThisName > 1) Fail("is overloaded; kernels need unique names within their class");
             foreach (var parameter in method.Parameters)
             {
+                if (parameter.Name is "stream" or "config") Fail("has a parameter named '" + parameter.Name + "', a name the generated Launch/Emulate methods use; rename it");
                 if (parameter.RefKind != RefKind.None)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, LocationInfo.From(parameter.Locations.FirstOrDefault()),

@@ -47,6 +47,13 @@ public class DiagnosticTests
     public void QK0001_ClassNotStatic() => Expect("public partial class K { [Kernel] public static void $$Bad(DeviceSpan<int> o) { } }", "QK0001");
 
     [Fact]
+    public void QK0001_ParameterNameTakenByTheLauncher()
+    {
+        var d = Expect(Open + "[Kernel] public static void $$Bad(DeviceSpan<int> o, int config) { }" + Close, "QK0001");
+        Assert.Contains("'config'", d.GetMessage());
+    }
+
+    [Fact]
     public void QK0002_UnsupportedParameterType()
     {
         var d = Expect(Open + "[Kernel] public static void Bad(DeviceSpan<int> o, int[] $$values) { }" + Close, "QK0002");

@@ -286,4 +286,26 @@ public class SemanticsTests
         // Both are folded at compile time: A + B is the immediate 42.
         Assert.Matches(@"mov\.u32\s+%r\d+, 42;", result.Ptx("TKernel"));
     }
+
+    [Fact]
+    public void KernelsInNestedPartialClassesGetCompilableLaunchers()
+    {
+        var result = Run(Usings + """
+            namespace Deep.Name.Space;
+            public partial class Outer
+            {
+                internal static partial class Inner
+                {
+                    [Kernel]
+                    public static void Fill(DeviceSpan<int> @event, int value) => @event[Gpu.ThreadIdxX] = value;
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilationErrors);
+        var text = result.Sources.Single().SourceText.ToString();
+        Assert.Contains("partial class Outer", text);
+        Assert.Contains("static partial class Inner", text);
+        Assert.Contains("global::Deep.Name.Space.Outer.Inner.Fill(@event, @value)", text);
+    }
 }

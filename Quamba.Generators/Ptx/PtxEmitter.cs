@@ -180,11 +180,46 @@ namespace Quamba.Generators.Ptx
             var text = i.Text!;
             if (i.Dests.Count == 1) text = text.Replace("{0}", Operand(i.Dests[0]));
             for (int k = 0; k < i.Sources.Count; k++) text = text.Replace("{" + (k + 1).ToString(CultureInfo.InvariantCulture) + "}", Operand(i.Sources[k]));
-            foreach (var line in text.Replace("\r", "").Split('\n'))
+            // One statement per line, scope braces on their own, whatever the template's layout.
+            var statement = new StringBuilder();
+            void Flush()
             {
-                var trimmed = line.Trim();
+                var trimmed = statement.ToString().Trim();
                 if (trimmed.Length > 0) Line("\t" + trimmed);
+                statement.Clear();
             }
+            int vectorBraces = 0;
+            foreach (char c in text.Replace("\r", ""))
+            {
+                switch (c)
+                {
+                    // A brace inside a statement is a vector operand ({%r1, %r2}); at a statement start it opens a scope.
+                    case '{' when statement.ToString().Trim().Length > 0:
+                        vectorBraces++;
+                        statement.Append(c);
+                        break;
+                    case '}' when vectorBraces > 0:
+                        vectorBraces--;
+                        statement.Append(c);
+                        break;
+                    case '{':
+                    case '}':
+                        Flush();
+                        Line("\t" + c);
+                        break;
+                    case ';':
+                        statement.Append(c);
+                        Flush();
+                        break;
+                    case '\n':
+                        Flush();
+                        break;
+                    default:
+                        statement.Append(c);
+                        break;
+                }
+            }
+            Flush();
         }
 
         private string Operand(IrOperand operand) => operand.Kind switch

@@ -13,7 +13,9 @@ namespace Quamba.Generators.Ptx
     /// </summary>
     internal static class PtxSelfCheck
     {
-        private static readonly Regex Declaration = new(@"^\s*\.reg\s+\.(\w+)\s+(%[a-z]+)<(\d+)>;", RegexOptions.CultureInvariant);
+        private static readonly Regex Declaration = new(@"^\s*\.reg\s+\.(\w+)\s+([^;]+);", RegexOptions.CultureInvariant);
+        private static readonly Regex Parameterized = new(@"^(%[A-Za-z_][A-Za-z0-9_]*)<(\d+)>$", RegexOptions.CultureInvariant);
+        private static readonly Regex Named = new(@"^%[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
         private static readonly Regex Register = new(@"%([a-z]+)(\d+)\b", RegexOptions.CultureInvariant);
         private static readonly Regex LabelDefinition = new(@"^(\$[A-Za-z0-9_]+):\s*$", RegexOptions.CultureInvariant);
         private static readonly HashSet<string> SpecialRegisters = new()
@@ -40,7 +42,15 @@ namespace Quamba.Generators.Ptx
                 var declaration = Declaration.Match(line);
                 if (declaration.Success)
                 {
-                    declared[declaration.Groups[2].Value] = (declaration.Groups[1].Value, int.Parse(declaration.Groups[3].Value, CultureInfo.InvariantCulture));
+                    var type = declaration.Groups[1].Value;
+                    foreach (var item in declaration.Groups[2].Value.Split(','))
+                    {
+                        var name = item.Trim();
+                        var counted = Parameterized.Match(name);
+                        if (counted.Success) declared[counted.Groups[1].Value] = (type, int.Parse(counted.Groups[2].Value, CultureInfo.InvariantCulture));
+                        else if (Named.IsMatch(name)) declared[name] = (type, -1); // a single register, e.g. declared by inline PTX
+                        else errors.Add("malformed register declaration: " + line.Trim());
+                    }
                 }
                 var label = LabelDefinition.Match(line.Trim());
                 if (label.Success && !labels.Add(label.Groups[1].Value)) errors.Add("label " + label.Groups[1].Value + " defined twice");
@@ -48,13 +58,13 @@ namespace Quamba.Generators.Ptx
             if (!lines.Any(l => l.StartsWith(".version ", System.StringComparison.Ordinal))) errors.Add("missing .version");
             if (!lines.Any(l => l.StartsWith(".target sm_", System.StringComparison.Ordinal))) errors.Add("missing .target");
 
-            bool inBody = false;
+            int depth = 0;
             for (int n = 0; n < lines.Length; n++)
             {
                 var line = StripComment(lines[n]).Trim();
-                if (line == "{") { inBody = true; continue; }
-                if (line == "}") { inBody = false; continue; }
-                if (!inBody || line.Length == 0 || line.StartsWith(".", System.StringComparison.Ordinal) || LabelDefinition.IsMatch(line)) continue;
+                if (line == "{") { depth++; continue; }
+                if (line == "}") { depth--; continue; }
+                if (depth == 0 || line.Length == 0 || line.StartsWith(".", System.StringComparison.Ordinal) || LabelDefinition.IsMatch(line)) continue;
                 if (!line.EndsWith(";", System.StringComparison.Ordinal))
                 {
                     errors.Add($"line {n + 1}: instruction not terminated by ';': {line}");
@@ -191,6 +201,19 @@ namespace Quamba.Generators.Ptx
                 case "dp4a":
                     for (int i = 0; i < 4; i++) Expect(i, "b32");
                     return;
+                case "mov" when operands.Any(o => o.StartsWith("{", System.StringComparison.Ordinal)):
+                    // Pack/unpack: mov.b32 {%h0, %h1}, %r0 splits the type's bits over the vector's elements.
+                    foreach (var (operand, index) in operands.Select((o, k) => (o, k)))
+                    {
+                        if (!operand.StartsWith("{", System.StringComparison.Ordinal))
+                        {
+                            Expect(index, last);
+                            continue;
+                        }
+                        int count = SplitOperands(operand.Trim('{', '}')).Count;
+                        CheckOperand(operand, "b" + (Size(last) / System.Math.Max(1, count)).ToString(CultureInfo.InvariantCulture), false, declared, errors, line);
+                    }
+                    return;
                 case "mov":
                     Expect(0, last);
                     if (operands.Count > 1 && (!operands[1].StartsWith("%", System.StringComparison.Ordinal) || operands[1].Contains(".") || SpecialRegisters.Contains(operands[1]))) return;
@@ -237,6 +260,11 @@ namespace Quamba.Generators.Ptx
 
         private static void CheckRegister(string register, string type, bool mayBeWider, Dictionary<string, (string Type, int Count)> declared, List<string> errors, int line)
         {
+            if (declared.TryGetValue(register, out var single) && single.Count < 0)
+            {
+                if (!Compatible(single.Type, type, mayBeWider)) errors.Add($"line {line + 1}: register {register} (.{single.Type}) used as .{type}");
+                return;
+            }
             var match = Register.Match(register);
             if (!match.Success || match.Value != register)
             {

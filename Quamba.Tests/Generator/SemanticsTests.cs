@@ -308,4 +308,21 @@ public class SemanticsTests
         Assert.Contains("static partial class Inner", text);
         Assert.Contains("global::Deep.Name.Space.Outer.Inner.Fill(@event, @value)", text);
     }
+
+    [Fact]
+    public void InlinePtxMayDeclareItsOwnRegisters()
+    {
+        var result = Run(Usings + "public static partial class S { [Kernel] public static void T(DeviceSpan<uint> o) { if (Gpu.IsDevice) o[0] = InlinePtx.U32(\"{ .reg .b32 %tmp; mul.lo.u32 %tmp, {1}, 3; add.u32 {0}, %tmp, 1; }\", o[1]); } }");
+        Assert.Empty(result.Diagnostics);
+        var ptx = result.Ptx("TKernel");
+        Assert.Contains("\t{\n\t.reg .b32 %tmp;\n\tmul.lo.u32 %tmp, %r", ptx);
+    }
+
+    [Fact]
+    public void InlinePtxKeepsVectorOperands()
+    {
+        var result = Run(Usings + "public static partial class S { [Kernel] public static void T(DeviceSpan<uint> o) { if (Gpu.IsDevice) o[0] = InlinePtx.U32(\"{ .reg .b16 %lo, %hi; mov.b32 {%lo, %hi}, {1}; cvt.u32.u16 {0}, %hi; }\", o[1]); } }");
+        Assert.Empty(result.Diagnostics);
+        Assert.Contains("mov.b32 {%lo, %hi}, %r", result.Ptx("TKernel"));
+    }
 }

@@ -7,7 +7,7 @@ public static class CaseCatalog
 {
     public static IReadOnlyList<KernelCase> All { get; } =
     [
-        new VectorAddCase(), new Saxpy4Case(), new Copy16Case(), new ScaleInPlaceCase(),
+        new VectorAddCase(), new Saxpy4Case(), new Copy16Case(), new ScaleInPlaceCase(), new ScalarParametersCase(),
         new SmallIntegersCase(), new Int32SemanticsCase(), new Int64SemanticsCase(),
         new FloatSemanticsCase(), new ExactMathCase(), new DoubleSemanticsCase(),
         new BranchesCase(), new LoopsCase(), new CollatzCase(), new SwitchesCase(),

@@ -100,3 +100,34 @@ public sealed class ScaleInPlaceCase : KernelCase
         return [CaseOutput.Of("values", r.Download(values))];
     }
 }
+
+public sealed class ScalarParametersCase : KernelCase
+{
+    private const sbyte A = -100;
+    private const byte B = 250;
+    private const short C = -30000;
+    private const ushort D = 65000;
+    private const int E = -2_000_000_000;
+    private const uint F = 4_000_000_000;
+    private const long G = -9_000_000_000_000L;
+    private const ulong H = 18_000_000_000_000_000_000UL;
+    private const float I = -1.25e-3f;
+    private const double J = 6.02214076e23;
+    private static readonly Half K = (Half)(-1.5f);
+    private static readonly BFloat16 L = (BFloat16)3.140625f;
+
+    public override string Name => "ScalarParameters";
+    public override string Kernel => "ParameterKernels.ScalarParameters";
+
+    public override IReadOnlyList<CaseOutput> Expected() =>
+        [CaseOutput.Of("output", new double[] { A, B, C, D, E, F, G, H, I, J, (double)K, (float)L, 1, 'Q' })];
+
+    protected override IReadOnlyList<CaseOutput> Run(IKernelRunner r)
+    {
+        var output = r.Allocate<double>(14);
+        r.Launch(new Quamba.Kernels.LaunchConfig(1, 32),
+            c => ParameterKernels.ScalarParametersKernel.Emulate(c, output, A, B, C, D, E, F, G, H, I, J, K, L, true, 'Q'),
+            (s, c) => ParameterKernels.ScalarParametersKernel.Launch(s, c, output, A, B, C, D, E, F, G, H, I, J, K, L, true, 'Q'));
+        return [CaseOutput.Of("output", r.Download(output))];
+    }
+}

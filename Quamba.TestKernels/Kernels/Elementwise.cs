@@ -47,3 +47,28 @@ public static partial class Elementwise
         values[i] += 0.5f;
     }
 }
+
+/// <summary>Every scalar parameter type through the launch ABI (.param .s8 ... .b16 ... .f64).</summary>
+public static partial class ParameterKernels
+{
+    [Kernel]
+    public static void ScalarParameters(DeviceSpan<double> output, sbyte a, byte b, short c, ushort d, int e, uint f, long g, ulong h,
+        float i, double j, Half k, BFloat16 l, bool m, char n)
+    {
+        if (Gpu.ThreadIdxX != 0) return;
+        output[0] = a;
+        output[1] = b;
+        output[2] = c;
+        output[3] = d;
+        output[4] = e;
+        output[5] = f;
+        output[6] = g;
+        output[7] = h;
+        output[8] = i;
+        output[9] = j;
+        output[10] = (double)k;
+        output[11] = (float)l;
+        output[12] = m ? 1 : -1;
+        output[13] = n;
+    }
+}

@@ -231,8 +231,6 @@ namespace Quamba.Generators.Lowering
 
         // ---- memory ----
 
-        private static MemorySpace LoadSpace(MemorySpace space) => space;
-
         private Value Load(MemoryPlace place)
         {
             switch (place.Type)

@@ -111,8 +111,6 @@ namespace Quamba.Generators.Lowering
             Report(DiagnosticDescriptors.UnsupportedConstruct, operation.Syntax, what, "OperationKind." + operation.Kind, hint);
         }
 
-        private bool HasErrors => _hasErrors;
-
         /// <summary>Index of a source node in the kernel's source table (deduplicated).</summary>
         private int SourceOf(Location location)
         {

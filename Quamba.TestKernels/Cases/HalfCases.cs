@@ -25,7 +25,7 @@ public sealed class HalfConversionsCase : KernelCase
             Half h = _halves[i], converted = (Half)_input[i];
             toHalf[i * 3 + 0] = converted;
             toHalf[i * 3 + 1] = (Half)((float)(Half)((float)h * (float)converted) + (float)h);
-            toHalf[i * 3 + 2] = (Half)(float)(i - 8);
+            toHalf[i * 3 + 2] = (Half)((float)(Half)(float)(i - 8) + (float)(Half)(_input[i] * 0.5));
             fromHalf[i * 2 + 0] = (float)h;
             fromHalf[i * 2 + 1] = (float)(double)h + ((float)h < (float)converted ? 1f : 0f);
             toInt[i] = (int)(float)h;

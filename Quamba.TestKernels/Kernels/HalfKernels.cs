@@ -15,7 +15,7 @@ public static partial class HalfKernels
         Half converted = (Half)f;                          // cvt.rn.f16.f32
         toHalf[i * 3 + 0] = converted;
         toHalf[i * 3 + 1] = h * converted + h;             // Half operators: float math, one rounding
-        toHalf[i * 3 + 2] = (Half)(i - 8);                 // int -> float -> half
+        toHalf[i * 3 + 2] = (Half)(i - 8) + (Half)(f * 0.5);   // int -> float -> half; double -> half directly
         fromHalf[i * 2 + 0] = (float)h;
         fromHalf[i * 2 + 1] = (float)(double)h + (h < converted ? 1f : 0f);
         toInt[i] = (int)h;

@@ -102,31 +102,59 @@ public static unsafe class Int4MatrixMultiply
 
         public void Rows(int n0, int n1)
         {
+            bool fourRows = path is IntegerKernelPath.AvxVnni or IntegerKernelPath.Avx512 or IntegerKernelPath.Avx2;
+            int* dots = stackalloc int[4];
+            float* totals = stackalloc float[4];
             for (int row = 0; row < m; row++)
             {
                 sbyte* ar = a + (nint)row * _k;
                 int* sums = groupSums + (nint)row * _groups;
-                for (int j = n0; j < n1; j++)
+                float* cr = c + (nint)row * _n;
+                int j = n0;
+                if (fourRows)
                 {
-                    byte* pj = packed + (nint)j * _bytesPerRow;
-                    float* sj = scales + (nint)j * _groups;
-                    float total = 0;
-                    for (int g = 0; g < _groups; g++)
+                    for (; j + 4 <= n1; j += 4)
                     {
-                        int c0 = g * _gs, len = Math.Min(_gs, _k - c0);
-                        int dot = path switch
+                        byte* pj = packed + (nint)j * _bytesPerRow;
+                        for (int t = 0; t < 4; t++) totals[t] = 0;
+                        for (int g = 0; g < _groups; g++)
                         {
-                            IntegerKernelPath.AvxVnni => W4A8GroupDot.AvxVnni(ar + c0, pj + c0 / 2, len),
-                            IntegerKernelPath.Avx512 => W4A8GroupDot.Avx512(ar + c0, pj + c0 / 2, len),
-                            IntegerKernelPath.Avx2 => W4A8GroupDot.Avx2(ar + c0, pj + c0 / 2, len),
-                            IntegerKernelPath.Portable => W4A8GroupDot.Portable(ar + c0, pj + c0 / 2, len),
-                            _ => W4A8GroupDot.Scalar(ar + c0, pj + c0 / 2, len),
-                        } - 8 * sums[g];
-                        total += sj[g] * dot; // the same float operations in every path
+                            int c0 = g * _gs, len = Math.Min(_gs, _k - c0);
+                            switch (path)
+                            {
+                                case IntegerKernelPath.AvxVnni: W4A8GroupDot.AvxVnniFourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
+                                case IntegerKernelPath.Avx512: W4A8GroupDot.Avx512FourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
+                                default: W4A8GroupDot.Avx2FourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
+                            }
+                            for (int t = 0; t < 4; t++)
+                                totals[t] += scales[(nint)(j + t) * _groups + g] * (dots[t] - 8 * sums[g]); // the one float sequence
+                        }
+                        for (int t = 0; t < 4; t++) cr[j + t] = totals[t] * activationScale;
                     }
-                    c[(nint)row * _n + j] = total * activationScale;
                 }
+                for (; j < n1; j++) cr[j] = SingleRow(ar, sums, j) * activationScale;
             }
+        }
+
+        private float SingleRow(sbyte* ar, int* sums, int j)
+        {
+            byte* pj = packed + (nint)j * _bytesPerRow;
+            float* sj = scales + (nint)j * _groups;
+            float total = 0;
+            for (int g = 0; g < _groups; g++)
+            {
+                int c0 = g * _gs, len = Math.Min(_gs, _k - c0);
+                int dot = path switch
+                {
+                    IntegerKernelPath.AvxVnni => W4A8GroupDot.AvxVnni(ar + c0, pj + c0 / 2, len),
+                    IntegerKernelPath.Avx512 => W4A8GroupDot.Avx512(ar + c0, pj + c0 / 2, len),
+                    IntegerKernelPath.Avx2 => W4A8GroupDot.Avx2(ar + c0, pj + c0 / 2, len),
+                    IntegerKernelPath.Portable => W4A8GroupDot.Portable(ar + c0, pj + c0 / 2, len),
+                    _ => W4A8GroupDot.Scalar(ar + c0, pj + c0 / 2, len),
+                };
+                total += sj[g] * (dot - 8 * sums[g]); // the same float operations in every path
+            }
+            return total;
         }
     }
 
@@ -136,14 +164,27 @@ public static unsafe class Int4MatrixMultiply
 
         public void Rows(int n0, int n1)
         {
+            bool fourRows = path is IntegerKernelPath.Avx512 or IntegerKernelPath.Avx2;
             for (int row = 0; row < m; row++)
             {
                 float* ar = a + (nint)row * _k;
-                for (int j = n0; j < n1; j++)
+                float* cr = c + (nint)row * _n;
+                int j = n0;
+                if (fourRows)
+                {
+                    for (; j + 4 <= n1; j += 4)
+                    {
+                        byte* pj = packed + (nint)j * _bytesPerRow;
+                        float* sj = scales + (nint)j * _groups;
+                        if (path == IntegerKernelPath.Avx512) W4A16GroupDot.Avx512FourRows(ar, pj, _bytesPerRow, sj, _groups, _k, _gs, cr + j);
+                        else W4A16GroupDot.Avx2FourRows(ar, pj, _bytesPerRow, sj, _groups, _k, _gs, cr + j);
+                    }
+                }
+                for (; j < n1; j++)
                 {
                     byte* pj = packed + (nint)j * _bytesPerRow;
                     float* sj = scales + (nint)j * _groups;
-                    c[(nint)row * _n + j] = path switch
+                    cr[j] = path switch
                     {
                         IntegerKernelPath.Avx512 => W4A16GroupDot.Avx512(ar, pj, sj, _k, _gs),
                         IntegerKernelPath.Avx2 => W4A16GroupDot.Avx2(ar, pj, sj, _k, _gs),

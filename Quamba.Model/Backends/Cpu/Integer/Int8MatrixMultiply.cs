@@ -79,45 +79,83 @@ public static unsafe class Int8MatrixMultiply
     {
         public void Rows(int n0, int n1)
         {
-            int* r4 = stackalloc int[4];
-            for (int row = 0; row < m; row++)
+            int row = 0;
+            if (path is IntegerKernelPath.AvxVnni or IntegerKernelPath.Avx512 or IntegerKernelPath.Avx2)
+                for (; row + 2 <= m; row += 2) RowPair(row, n0, n1);
+            for (; row < m; row++) SingleRow(row, n0, n1);
+        }
+
+        /// <summary>Activation rows (row, row + 1) with the 2 x 4 micro-kernels: each weight load feeds two rows.</summary>
+        private void RowPair(int row, int n0, int n1)
+        {
+            sbyte* ar = a + (nint)row * k;
+            byte* abr = aBiased + (nint)row * k;
+            int* cr = c + (nint)row * n;
+            int j = n0;
+            for (; j + 4 <= n1; j += 4)
             {
-                sbyte* ar = a + (nint)row * k;
-                byte* abr = aBiased + (nint)row * k;
-                int* cr = c + (nint)row * n;
-                int j = n0;
-                for (; j + 4 <= n1; j += 4)
+                sbyte* wj = w + (nint)j * k;
+                switch (path)
                 {
-                    sbyte* wj = w + (nint)j * k;
-                    switch (path)
-                    {
-                        case IntegerKernelPath.AvxVnni:
-                            Int8DotAvxVnni.Dot4Biased(abr, wj, k, k, r4);
-                            for (int t = 0; t < 4; t++) r4[t] -= 128 * rowSums[j + t];
-                            break;
-                        case IntegerKernelPath.Avx512: Int8DotAvx512.Dot4(ar, wj, k, k, r4); break;
-                        case IntegerKernelPath.Avx2: Int8DotAvx2.Dot4(ar, wj, k, k, r4); break;
-                        case IntegerKernelPath.Portable: Int8DotPortable.Dot4(ar, wj, k, k, r4); break;
-                        default: Int8DotScalar.Dot4(ar, wj, k, k, r4); break;
-                    }
-                    cr[j] = r4[0];
-                    cr[j + 1] = r4[1];
-                    cr[j + 2] = r4[2];
-                    cr[j + 3] = r4[3];
-                }
-                for (; j < n1; j++)
-                {
-                    sbyte* wj = w + (nint)j * k;
-                    cr[j] = path switch
-                    {
-                        IntegerKernelPath.AvxVnni => Int8DotAvxVnni.DotBiased(abr, wj, k) - 128 * rowSums[j],
-                        IntegerKernelPath.Avx512 => Int8DotAvx512.Dot(ar, wj, k),
-                        IntegerKernelPath.Avx2 => Int8DotAvx2.Dot(ar, wj, k),
-                        IntegerKernelPath.Portable => Int8DotPortable.Dot(ar, wj, k),
-                        _ => Int8DotScalar.Dot(ar, wj, k),
-                    };
+                    case IntegerKernelPath.AvxVnni:
+                        Int8DotAvxVnni.Dot2x4Biased(abr, k, wj, k, k, cr + j, n);
+                        for (int t = 0; t < 4; t++)
+                        {
+                            cr[j + t] -= 128 * rowSums[j + t];
+                            cr[n + j + t] -= 128 * rowSums[j + t];
+                        }
+                        break;
+                    case IntegerKernelPath.Avx512: Int8DotAvx512.Dot2x4(ar, k, wj, k, k, cr + j, n); break;
+                    default: Int8DotAvx2.Dot2x4(ar, k, wj, k, k, cr + j, n); break;
                 }
             }
+            for (; j < n1; j++)
+            {
+                cr[j] = Dot1(ar, abr, j);
+                cr[n + j] = Dot1(ar + k, abr + k, j);
+            }
+        }
+
+        private void SingleRow(int row, int n0, int n1)
+        {
+            int* r4 = stackalloc int[4];
+            sbyte* ar = a + (nint)row * k;
+            byte* abr = aBiased + (nint)row * k;
+            int* cr = c + (nint)row * n;
+            int j = n0;
+            for (; j + 4 <= n1; j += 4)
+            {
+                sbyte* wj = w + (nint)j * k;
+                switch (path)
+                {
+                    case IntegerKernelPath.AvxVnni:
+                        Int8DotAvxVnni.Dot4Biased(abr, wj, k, k, r4);
+                        for (int t = 0; t < 4; t++) r4[t] -= 128 * rowSums[j + t];
+                        break;
+                    case IntegerKernelPath.Avx512: Int8DotAvx512.Dot4(ar, wj, k, k, r4); break;
+                    case IntegerKernelPath.Avx2: Int8DotAvx2.Dot4(ar, wj, k, k, r4); break;
+                    case IntegerKernelPath.Portable: Int8DotPortable.Dot4(ar, wj, k, k, r4); break;
+                    default: Int8DotScalar.Dot4(ar, wj, k, k, r4); break;
+                }
+                cr[j] = r4[0];
+                cr[j + 1] = r4[1];
+                cr[j + 2] = r4[2];
+                cr[j + 3] = r4[3];
+            }
+            for (; j < n1; j++) cr[j] = Dot1(ar, abr, j);
+        }
+
+        private int Dot1(sbyte* ar, byte* abr, int j)
+        {
+            sbyte* wj = w + (nint)j * k;
+            return path switch
+            {
+                IntegerKernelPath.AvxVnni => Int8DotAvxVnni.DotBiased(abr, wj, k) - 128 * rowSums[j],
+                IntegerKernelPath.Avx512 => Int8DotAvx512.Dot(ar, wj, k),
+                IntegerKernelPath.Avx2 => Int8DotAvx2.Dot(ar, wj, k),
+                IntegerKernelPath.Portable => Int8DotPortable.Dot(ar, wj, k),
+                _ => Int8DotScalar.Dot(ar, wj, k),
+            };
         }
     }
 }

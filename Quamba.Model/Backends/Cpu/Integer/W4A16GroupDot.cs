@@ -123,4 +123,103 @@ internal static unsafe class W4A16GroupDot
         }
         return Vector512.Sum(total) + tailTotal;
     }
+
+    // Four weight rows (packed stride ldp, scale stride groups) at once: each activation load serves four rows,
+    // and the four accumulation chains overlap the FMA latency. result[t] = the dot product of row t.
+
+    public static void Avx512FourRows(float* a, byte* packed, nint ldp, float* scales, int groups, int k, int groupSize, float* result)
+    {
+        Vector512<float> t0 = default, t1 = default, t2 = default, t3 = default;
+        float* tail = stackalloc float[4];
+        for (int r = 0; r < 4; r++) tail[r] = 0;
+        for (int c0 = 0, g = 0; c0 < k; c0 += groupSize, g++)
+        {
+            int len = Math.Min(groupSize, k - c0), i = 0;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= len - 32; i += 32)
+            {
+                float* ai = a + c0 + i;
+                var x0 = Avx512F.LoadVector512(ai);
+                var x1 = Avx512F.LoadVector512(ai + 16);
+                byte* p = packed + (c0 + i) / 2;
+                a0 = Step512(p, x0, x1, a0);
+                a1 = Step512(p + ldp, x0, x1, a1);
+                a2 = Step512(p + 2 * ldp, x0, x1, a2);
+                a3 = Step512(p + 3 * ldp, x0, x1, a3);
+            }
+            t0 = Avx512F.FusedMultiplyAdd(a0, Vector512.Create(scales[g]), t0);
+            t1 = Avx512F.FusedMultiplyAdd(a1, Vector512.Create(scales[groups + g]), t1);
+            t2 = Avx512F.FusedMultiplyAdd(a2, Vector512.Create(scales[2 * groups + g]), t2);
+            t3 = Avx512F.FusedMultiplyAdd(a3, Vector512.Create(scales[3 * groups + g]), t3);
+            if (i < len) TailFourRows(a, packed, ldp, scales, groups, c0, i, len, g, tail);
+        }
+        result[0] = Vector512.Sum(t0) + tail[0];
+        result[1] = Vector512.Sum(t1) + tail[1];
+        result[2] = Vector512.Sum(t2) + tail[2];
+        result[3] = Vector512.Sum(t3) + tail[3];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Step512(byte* p, Vector512<float> x0, Vector512<float> x1, Vector512<float> acc)
+    {
+        NibbleUnpack.Unpack32(p, out var q0, out var q1);
+        var eight = Vector512.Create(8f);
+        acc = Avx512F.FusedMultiplyAdd(x0, Avx512F.Subtract(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(q0)), eight), acc);
+        return Avx512F.FusedMultiplyAdd(x1, Avx512F.Subtract(Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(q1)), eight), acc);
+    }
+
+    public static void Avx2FourRows(float* a, byte* packed, nint ldp, float* scales, int groups, int k, int groupSize, float* result)
+    {
+        Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default;
+        float* tail = stackalloc float[4];
+        for (int r = 0; r < 4; r++) tail[r] = 0;
+        for (int c0 = 0, g = 0; c0 < k; c0 += groupSize, g++)
+        {
+            int len = Math.Min(groupSize, k - c0), i = 0;
+            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (; i <= len - 16; i += 16)
+            {
+                float* ai = a + c0 + i;
+                var x0 = Avx.LoadVector256(ai);
+                var x1 = Avx.LoadVector256(ai + 8);
+                byte* p = packed + (c0 + i) / 2;
+                a0 = Step256(p, x0, x1, a0);
+                a1 = Step256(p + ldp, x0, x1, a1);
+                a2 = Step256(p + 2 * ldp, x0, x1, a2);
+                a3 = Step256(p + 3 * ldp, x0, x1, a3);
+            }
+            t0 = Fma.MultiplyAdd(a0, Vector256.Create(scales[g]), t0);
+            t1 = Fma.MultiplyAdd(a1, Vector256.Create(scales[groups + g]), t1);
+            t2 = Fma.MultiplyAdd(a2, Vector256.Create(scales[2 * groups + g]), t2);
+            t3 = Fma.MultiplyAdd(a3, Vector256.Create(scales[3 * groups + g]), t3);
+            if (i < len) TailFourRows(a, packed, ldp, scales, groups, c0, i, len, g, tail);
+        }
+        result[0] = Vector256.Sum(t0) + tail[0];
+        result[1] = Vector256.Sum(t1) + tail[1];
+        result[2] = Vector256.Sum(t2) + tail[2];
+        result[3] = Vector256.Sum(t3) + tail[3];
+    }
+
+    /// <summary>16 codes (8 packed bytes) against 16 activations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Step256(byte* p, Vector256<float> x0, Vector256<float> x1, Vector256<float> acc)
+    {
+        // 8 packed bytes -> 16 codes in column order (low nibble first), in one 128-bit register.
+        var b = Vector128.CreateScalar(*(ulong*)p).AsByte();
+        var mask = Vector128.Create((byte)0x0F);
+        var codes = Sse2.UnpackLow(Sse2.And(b, mask), Sse2.And(Sse2.ShiftRightLogical(b.AsUInt16(), 4).AsByte(), mask));
+        var eight = Vector256.Create(8f);
+        acc = Fma.MultiplyAdd(x0, Weights8(codes, eight), acc);
+        return Fma.MultiplyAdd(x1, Weights8(Sse2.ShiftRightLogical128BitLane(codes, 8), eight), acc);
+    }
+
+    private static void TailFourRows(float* a, byte* packed, nint ldp, float* scales, int groups, int c0, int i, int len, int g, float* tail)
+    {
+        for (int r = 0; r < 4; r++)
+        {
+            float s = 0;
+            for (int t = i; t < len; t++) s += a[c0 + t] * (NibbleUnpack.Code(packed + r * ldp + c0 / 2, t) - 8);
+            tail[r] += scales[r * groups + g] * s;
+        }
+    }
 }

@@ -18,10 +18,27 @@ internal static class RowBlockScheduler
         return (rows + 3) & ~3;
     }
 
+    // Set by SerialScope on the calling thread (the thread that calls Parallel.For): benchmarks measure
+    // one-core throughput with it; nothing else changes it.
+    [ThreadStatic] private static bool t_serial;
+
+    /// <summary>Runs every kernel called on this thread single-threaded until disposed.</summary>
+    internal static IDisposable SerialScope()
+    {
+        bool previous = t_serial;
+        t_serial = true;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(bool previous) : IDisposable
+    {
+        public void Dispose() => t_serial = previous;
+    }
+
     public static void Run(int n, long work, int rowsPerBlock, Action<int, int> rowRange)
     {
         int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
-        if (work < SerialWorkLimit || blocks == 1)
+        if (work < SerialWorkLimit || blocks == 1 || t_serial)
         {
             rowRange(0, n);
             return;

@@ -14,6 +14,8 @@ public class IntegerKernelThroughputReport(ITestOutputHelper output)
     {
         output.WriteLine($"{Environment.ProcessorCount} logical cores; Auto path: int8 {Quamba.Model.Backends.Cpu.Integer.Int8MatrixMultiply.SelectedPath}, " +
             $"W4A8 {Quamba.Model.Backends.Cpu.Integer.Int4MatrixMultiply.SelectedW4A8Path}, W4A16 {Quamba.Model.Backends.Cpu.Integer.Int4MatrixMultiply.SelectedW4A16Path}");
-        foreach (var r in IntegerKernelThroughput.Measure()) output.WriteLine(r.ToString());
+        output.WriteLine(KernelThroughput.Header);
+        foreach (bool single in new[] { true, false })
+            foreach (var r in IntegerKernelThroughput.Measure(singleThread: single)) output.WriteLine(r.ToString());
     }
 }

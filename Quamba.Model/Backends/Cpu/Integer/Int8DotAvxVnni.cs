@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -80,6 +81,7 @@ internal static unsafe class Int8DotAvxVnni
         result[ldr + 3] = Vector256.Sum(c13) + TailBiased(a1 + i, w3 + i, tail);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TailBiased(byte* aBiased, sbyte* w, int k)
     {
         int s = 0;

@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Quamba.Model.Backends.Cpu.Integer;
 
 /// <summary>Scalar int8 dot products: the reference arithmetic, and the tails of the SIMD paths.</summary>
 internal static unsafe class Int8DotScalar
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Dot(sbyte* a, sbyte* w, int k)
     {
         int s = 0;

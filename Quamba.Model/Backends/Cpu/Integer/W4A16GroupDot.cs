@@ -213,6 +213,7 @@ internal static unsafe class W4A16GroupDot
         return Fma.MultiplyAdd(x1, Weights8(Sse2.ShiftRightLogical128BitLane(codes, 8), eight), acc);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TailFourRows(float* a, byte* packed, nint ldp, float* scales, int groups, int c0, int i, int len, int g, float* tail)
     {
         for (int r = 0; r < 4; r++)

@@ -12,6 +12,7 @@ namespace Quamba.Model.Backends.Cpu.Integer;
 /// </summary>
 internal static unsafe class W4A8GroupDot
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Scalar(sbyte* a, byte* packed, int length)
     {
         int s = 0;
@@ -174,6 +175,7 @@ internal static unsafe class W4A8GroupDot
         return Sse2.Add(abcd.GetLower(), abcd.GetUpper());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreWithTails(Vector128<int> sums, sbyte* a, byte* packed, nint ldp, int i, int length, int* result)
     {
         int tail = length - i;

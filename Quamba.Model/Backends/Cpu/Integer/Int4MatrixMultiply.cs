@@ -43,6 +43,9 @@ public static unsafe class Int4MatrixMultiply
 
         // Per activation row and group: sum of a, to centre the unsigned codes (sum a (code - 8) = sum a code - 8 sum a).
         int[] groupSums = ArrayPool<int>.Shared.Rent(rows * groups);
+        // The x86 paths read activations split into even/odd columns per block (W4A8ActivationSplit).
+        bool split = path is IntegerKernelPath.AvxVnni or IntegerKernelPath.Avx512 or IntegerKernelPath.Avx2;
+        sbyte[]? splitActivations = split ? ArrayPool<sbyte>.Shared.Rent(rows * k) : null;
         try
         {
             for (int m = 0; m < rows; m++)
@@ -52,12 +55,20 @@ public static unsafe class Int4MatrixMultiply
                     for (int i = g * gs; i < end; i++) s += activations[m * k + i];
                     groupSums[m * groups + g] = s;
                 }
-            fixed (sbyte* a = activations)
+            fixed (sbyte* natural = activations)
+            fixed (sbyte* splitBase = splitActivations)
             fixed (byte* packed = weights.Packed)
             fixed (float* scales = weights.Scales)
             fixed (int* sums = groupSums)
             fixed (float* c = output)
             {
+                sbyte* a = natural;
+                if (split)
+                {
+                    for (int m = 0; m < rows; m++)
+                        W4A8ActivationSplit.Split(natural + (nint)m * k, splitBase + (nint)m * k, k, gs, wide: path == IntegerKernelPath.Avx512);
+                    a = splitBase;
+                }
                 var job = new W4A8Job(a, sums, packed, scales, c, rows, weights, activationScale, path);
                 RowBlockScheduler.Run(weights.Rows, (long)rows * weights.Rows * k,
                     RowBlockScheduler.RowsPerBlock(weights.Rows, weights.BytesPerRow), job.Rows);
@@ -66,6 +77,7 @@ public static unsafe class Int4MatrixMultiply
         finally
         {
             ArrayPool<int>.Shared.Return(groupSums);
+            if (splitActivations is not null) ArrayPool<sbyte>.Shared.Return(splitActivations);
         }
     }
 
@@ -122,9 +134,9 @@ public static unsafe class Int4MatrixMultiply
                             int c0 = g * _gs, len = Math.Min(_gs, _k - c0);
                             switch (path)
                             {
-                                case IntegerKernelPath.AvxVnni: W4A8GroupDot.AvxVnniFourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
-                                case IntegerKernelPath.Avx512: W4A8GroupDot.Avx512FourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
-                                default: W4A8GroupDot.Avx2FourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
+                                case IntegerKernelPath.AvxVnni: W4A8SplitGroupDot.AvxVnniFourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
+                                case IntegerKernelPath.Avx512: W4A8SplitGroupDot.Avx512FourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
+                                default: W4A8SplitGroupDot.Avx2FourRows(ar + c0, pj + c0 / 2, _bytesPerRow, len, dots); break;
                             }
                             for (int t = 0; t < 4; t++)
                                 totals[t] += scales[(nint)(j + t) * _groups + g] * (dots[t] - 8 * sums[g]); // the one float sequence
@@ -146,9 +158,9 @@ public static unsafe class Int4MatrixMultiply
                 int c0 = g * _gs, len = Math.Min(_gs, _k - c0);
                 int dot = path switch
                 {
-                    IntegerKernelPath.AvxVnni => W4A8GroupDot.AvxVnni(ar + c0, pj + c0 / 2, len),
-                    IntegerKernelPath.Avx512 => W4A8GroupDot.Avx512(ar + c0, pj + c0 / 2, len),
-                    IntegerKernelPath.Avx2 => W4A8GroupDot.Avx2(ar + c0, pj + c0 / 2, len),
+                    IntegerKernelPath.AvxVnni => W4A8SplitGroupDot.AvxVnniOneRow(ar + c0, pj + c0 / 2, len),
+                    IntegerKernelPath.Avx512 => W4A8SplitGroupDot.Avx512OneRow(ar + c0, pj + c0 / 2, len),
+                    IntegerKernelPath.Avx2 => W4A8SplitGroupDot.Avx2OneRow(ar + c0, pj + c0 / 2, len),
                     IntegerKernelPath.Portable => W4A8GroupDot.Portable(ar + c0, pj + c0 / 2, len),
                     _ => W4A8GroupDot.Scalar(ar + c0, pj + c0 / 2, len),
                 };

@@ -42,6 +42,8 @@ internal sealed partial class BlockExecution : IDisposable
         _ready = new int[count];
     }
 
+    private long _linearBlock;
+
     public int BlockX { get; private set; }
     public int BlockY { get; private set; }
     public int BlockZ { get; private set; }
@@ -52,6 +54,7 @@ internal sealed partial class BlockExecution : IDisposable
     public void Run(long linearBlock)
     {
         Dim3 grid = _launch.Config.Grid;
+        _linearBlock = linearBlock;
         BlockX = (int)(linearBlock % grid.X);
         BlockY = (int)(linearBlock / grid.X % grid.Y);
         BlockZ = (int)(linearBlock / ((long)grid.X * grid.Y));
@@ -126,12 +129,12 @@ internal sealed partial class BlockExecution : IDisposable
 
     private Dim3 BlockIndex => new(BlockX, BlockY, BlockZ);
 
-    /// <summary>Records the launch's failure (the first one wins) and aborts this block.</summary>
+    /// <summary>Records the launch's failure (the lowest failing block wins) and aborts this block.</summary>
     private void Fail(KernelEmulationException failure)
     {
         if (_aborting) return;
         _aborting = true;
-        _launch.RecordFailure(failure);
+        _launch.RecordFailure(failure, _linearBlock);
     }
 
     private enum StepKind : byte { Start, Resume, Done }
@@ -141,7 +144,7 @@ internal sealed partial class BlockExecution : IDisposable
     /// <summary>The next thing to run, chosen by the baton holder.</summary>
     private Step Pick()
     {
-        if (!_aborting && _launch.Failed) _aborting = true;
+        if (!_aborting && _launch.ShouldAbort(_linearBlock)) _aborting = true;
         if (_readyCount > 0) return new Step(StepKind.Resume, Dequeue());
         if (_nextUnstarted < _threads.Length)
         {

@@ -2,15 +2,17 @@ namespace Quamba.Kernels.Emulation;
 
 /// <summary>
 /// One emulated launch: workers (the calling thread plus up to one pooled carrier per core) claim blocks in
-/// linear order and run each with a <see cref="BlockExecution"/>. The first failure stops new blocks and
-/// aborts those in flight.
+/// linear order and run each with a <see cref="BlockExecution"/>. A failure stops the blocks after the failing one;
+/// blocks before it still run, so the error reported is always that of the lowest failing block, whatever the
+/// timing of the workers (each block's own schedule is deterministic).
 /// </summary>
 internal sealed class LaunchExecution
 {
     private readonly long _blockCount;
     private long _nextBlock = -1;
+    private readonly object _failureLock = new();
     private KernelEmulationException? _failure;
-    private volatile bool _failed;
+    private long _failedBlock = long.MaxValue;
 
     public LaunchExecution(LaunchConfig config, Action kernel)
     {
@@ -21,12 +23,17 @@ internal sealed class LaunchExecution
 
     public LaunchConfig Config { get; }
     public Action Kernel { get; }
-    public bool Failed => _failed;
+    /// <summary>True when a block before <paramref name="linearBlock"/> failed, so its work no longer matters.</summary>
+    public bool ShouldAbort(long linearBlock) => linearBlock > Volatile.Read(ref _failedBlock);
 
-    public void RecordFailure(KernelEmulationException failure)
+    public void RecordFailure(KernelEmulationException failure, long linearBlock)
     {
-        Interlocked.CompareExchange(ref _failure, failure, null);
-        _failed = true;
+        lock (_failureLock)
+        {
+            if (linearBlock >= _failedBlock) return;
+            _failure = failure;
+            Volatile.Write(ref _failedBlock, linearBlock);
+        }
     }
 
     public void Run()
@@ -48,10 +55,10 @@ internal sealed class LaunchExecution
     private void Work(Carrier self)
     {
         using var block = new BlockExecution(this, self);
-        while (!_failed)
+        while (true)
         {
             long b = Interlocked.Increment(ref _nextBlock);
-            if (b >= _blockCount) return;
+            if (b >= _blockCount || ShouldAbort(b)) return;
             block.Run(b);
         }
     }

@@ -12,8 +12,6 @@ namespace Quamba.Model.Models;
 /// </summary>
 public abstract unsafe class MambaModel : IDisposable
 {
-    /// <summary>Forward splits very long inputs into passes whose scratch memory stays near this size.</summary>
-    private const long ScratchBytesPerPass = 256L * 1024 * 1024;
 
     private CpuParallel _parallel;
     private bool _disposed;
@@ -29,9 +27,13 @@ public abstract unsafe class MambaModel : IDisposable
     public static MambaModel Load(string directory) => Load(directory, maxDegreeOfParallelism: 0);
 
     /// <summary>As <see cref="Load(string)"/>, using at most <paramref name="maxDegreeOfParallelism"/> threads (0: all cores).</summary>
-    public static MambaModel Load(string directory, int maxDegreeOfParallelism)
+    public static MambaModel Load(string directory, int maxDegreeOfParallelism) =>
+        Load(directory, ModelConfig.Load(directory), maxDegreeOfParallelism);
+
+    /// <summary>Loads the weights of <paramref name="directory"/> under a given config (tests vary e.g. the chunk size).</summary>
+    internal static MambaModel Load(string directory, ModelConfig config, int maxDegreeOfParallelism)
     {
-        var config = ModelConfig.Load(directory);
+        config.Validate();
         using var tensors = CheckpointTensors.Open(directory);
         var parallel = maxDegreeOfParallelism > 0 ? new CpuParallel(maxDegreeOfParallelism) : null;
         return config.Architecture switch
@@ -55,6 +57,9 @@ public abstract unsafe class MambaModel : IDisposable
     }
 
     internal CpuParallel Parallel => _parallel;
+
+    /// <summary>Forward splits very long inputs into passes whose scratch memory stays near this size.</summary>
+    internal long ScratchBytesPerPass { get; set; } = 256L * 1024 * 1024;
 
     internal BackboneWeights Backbone { get; }
 

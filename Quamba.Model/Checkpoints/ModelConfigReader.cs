@@ -8,7 +8,8 @@ internal static class ModelConfigReader
 {
     public static ModelConfig Load(string path)
     {
-        string file = Directory.Exists(path) ? Path.Combine(path, "config.json") : path;
+        bool isFile = File.Exists(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        string file = isFile ? path : Path.Combine(path, "config.json");
         file = Path.GetFullPath(file);
         if (!File.Exists(file))
             throw new ModelConfigException(file, null, "config.json not found; a checkpoint directory needs config.json next to its *.safetensors files");

@@ -107,8 +107,7 @@ internal static class ModelConfigReader
             ChunkSize = root.GetInt("chunk_size", 256),
             TimeStepLimit = ReadLimit(root, "time_step_limit"),
             NormBeforeGate = root.GetBool("norm_before_gate", false),
-            GatedNorm = true, // transformers' Mamba2Mixer always has the gated RMSNorm, over the full width
-            NormGroupSize = inner,
+            GatedNorm = true, // transformers' Mamba2Mixer always has the gated RMSNorm, over the full width (NormGroupSize default)
             TieWordEmbeddings = root.GetBool("tie_word_embeddings", false),
         };
     }

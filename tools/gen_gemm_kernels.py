@@ -78,6 +78,8 @@ for fname, f in flavours.items():
         out.append("")
     # tile driver
     out.append(f"    /// <summary>Serial C[m x n] (+)= A[m x k] . B[n x k]^T using the {fname} kernels.</summary>")
+    out.append("    /// <remarks>AggressiveOptimization: compiled fully optimised on first call (tier-0 code would not inline the kernels).</remarks>")
+    out.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
     out.append(f"    private static void Tile{fname}(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)")
     out.append("    {")
     out.append("        int i = 0;")

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Quamba.Model.Backends.Cpu;
@@ -32,6 +33,7 @@ internal static unsafe class CausalConv1d
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardBlock(float* input, int inputStride, float* output, int outputStride, float* state,
         float* weightT, float* bias, int length, int channels, int kernel, int c0, int cn)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -27,6 +28,7 @@ internal static unsafe class GatedRmsNorm
             for (int r = begin; r < end; r++) Gate(y + (long)r * yStride, z + (long)r * zStride, width);
         });
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(float* y, float* z, float* weight, int width, int groupSize, float eps, bool normBeforeGate)
     {
         if (!normBeforeGate) Gate(y, z, width);
@@ -41,6 +43,7 @@ internal static unsafe class GatedRmsNorm
     }
 
     /// <summary>y *= SiLU(z).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gate(float* y, float* z, int width)
     {
         int i = 0;

@@ -298,6 +298,8 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Serial C[m x n] (+)= A[m x k] . B[n x k]^T using the V512 kernels.</summary>
+    /// <remarks>AggressiveOptimization: compiled fully optimised on first call (tier-0 code would not inline the kernels).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileV512(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
     {
         int i = 0;
@@ -610,6 +612,8 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>Serial C[m x n] (+)= A[m x k] . B[n x k]^T using the Vec kernels.</summary>
+    /// <remarks>AggressiveOptimization: compiled fully optimised on first call (tier-0 code would not inline the kernels).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileVec(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
     {
         int i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Quamba.Model.Backends.Cpu;
@@ -51,6 +52,7 @@ internal static unsafe class SelectiveScan
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanBlock512(in Operands o, long rowBase, int length, int channels, int stateSize, float* state, int c0)
     {
         var h = stackalloc Vector512<float>[stateSize];
@@ -81,6 +83,7 @@ internal static unsafe class SelectiveScan
         for (int n = 0; n < stateSize; n++) Vector512.Store(h[n], state + (long)n * channels + c0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScanScalar(in Operands o, long rowBase, int length, int channels, int stateSize, float* state, int c0, int cn)
     {
         for (int c = c0; c < c0 + cn; c++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Quamba.Model.Backends.Cpu;
@@ -58,148 +59,159 @@ internal static unsafe class SsdScan
     public static void Prefill(CpuParallel parallel, Operands o, Shape s, int batch, int length, int chunk, float* shared, float* workers, long workerStride)
     {
         int chunks = ChunkCount(length, chunk);
-        int n = s.StateSize, p = s.HeadDim;
+        int n = s.StateSize;
         long sharedStride = (long)chunk * chunk + (long)n * chunk;
 
-        parallel.For(batch * chunks * s.Groups, (item, _) =>
-        {
-            int g = item % s.Groups, ci = item / s.Groups % chunks, b = item / s.Groups / chunks;
-            int t0 = ci * chunk, q = Math.Min(chunk, length - t0);
-            float* rows = o.X + ((long)b * length + t0) * o.XStride;
-            float* cb = shared + item * sharedStride;
-            float* bT = cb + (long)chunk * chunk;
-            float* bRows = rows + o.BOffset + g * n;
-            float* cRows = rows + o.COffset + g * n;
-            Gemm.MultiplyTransposed(cRows, o.XStride, bRows, o.XStride, cb, q, q, q, n, accumulate: false);
-            for (int t = 0; t < q; t++)
-                for (int j = 0; j < n; j++)
-                    bT[(long)j * q + t] = bRows[(long)t * o.XStride + j];
-        });
+        parallel.For(batch * chunks * s.Groups, (item, _) => ChunkProducts(o, s, item, length, chunk, chunks, shared + item * sharedStride));
 
         parallel.For(batch * s.Heads, (item, worker) =>
+            PrefillHead(o, s, item / s.Heads, item % s.Heads, length, chunk, chunks, shared, sharedStride, workers + worker * workerStride));
+    }
+
+    /// <summary>C.B^T [q, q] and B^T [N, q] of one (sequence, chunk, group).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ChunkProducts(in Operands o, Shape s, int item, int length, int chunk, int chunks, float* cb)
+    {
+        int n = s.StateSize;
+        int g = item % s.Groups, ci = item / s.Groups % chunks, b = item / s.Groups / chunks;
+        int t0 = ci * chunk, q = Math.Min(chunk, length - t0);
+        float* rows = o.X + ((long)b * length + t0) * o.XStride;
+        float* bT = cb + (long)chunk * chunk;
+        float* bRows = rows + o.BOffset + g * n;
+        float* cRows = rows + o.COffset + g * n;
+        Gemm.MultiplyTransposed(cRows, o.XStride, bRows, o.XStride, cb, q, q, q, n, accumulate: false);
+        for (int t = 0; t < q; t++)
+            for (int j = 0; j < n; j++)
+                bT[(long)j * q + t] = bRows[(long)t * o.XStride + j];
+    }
+
+    /// <summary>All chunks of one (sequence, head), in order, carrying the state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PrefillHead(in Operands o, Shape s, int b, int h, int length, int chunk, int chunks, float* shared, long sharedStride, float* w)
+    {
+        int g = h / s.HeadsPerGroup, n = s.StateSize, p = s.HeadDim;
+        float* cum = w;
+        float* xdtT = cum + chunk;
+        float* xdecT = xdtT + (long)p * chunk;
+        float* inter = xdecT + (long)p * chunk;
+        float* mask = inter + (long)chunk * p;
+        float* state = o.States + (long)b * s.StatePerSequence + (long)h * p * n;
+        float a = o.A[h], dSkip = o.D[h];
+
+        for (int ci = 0; ci < chunks; ci++)
         {
-            int h = item % s.Heads, b = item / s.Heads, g = h / s.HeadsPerGroup;
-            float* w = workers + worker * workerStride;
-            float* cum = w;
-            float* xdtT = cum + chunk;
-            float* xdecT = xdtT + (long)p * chunk;
-            float* inter = xdecT + (long)p * chunk;
-            float* mask = inter + (long)chunk * p;
-            float* state = o.States + (long)b * s.StatePerSequence + (long)h * p * n;
-            float a = o.A[h], dSkip = o.D[h];
+            int t0 = ci * chunk, q = Math.Min(chunk, length - t0);
+            long r0 = (long)b * length + t0;
+            float* cb = shared + (((long)b * chunks + ci) * s.Groups + g) * sharedStride;
+            float* bT = cb + (long)chunk * chunk;
+            float* xRows = o.X + r0 * o.XStride + h * p;
+            float* cRows = o.X + r0 * o.XStride + o.COffset + g * n;
+            float* yRows = o.Y + r0 * o.YStride + h * p;
 
-            for (int ci = 0; ci < chunks; ci++)
+            float running = 0f;
+            for (int t = 0; t < q; t++)
             {
-                int t0 = ci * chunk, q = Math.Min(chunk, length - t0);
-                long r0 = (long)b * length + t0;
-                float* cb = shared + (((long)b * chunks + ci) * s.Groups + g) * sharedStride;
-                float* bT = cb + (long)chunk * chunk;
-                float* xRows = o.X + r0 * o.XStride + h * p;
-                float* cRows = o.X + r0 * o.XStride + o.COffset + g * n;
-                float* yRows = o.Y + r0 * o.YStride + h * p;
-
-                float running = 0f;
-                for (int t = 0; t < q; t++)
-                {
-                    running += o.Dt[(r0 + t) * s.Heads + h] * a;
-                    cum[t] = running;
-                }
-                float last = cum[q - 1];
-
-                // x scaled by dt, transposed to [P, q] (k-contiguous for the GEMM); and the same decayed to the chunk end.
-                for (int t = 0; t < q; t++)
-                {
-                    float dt = o.Dt[(r0 + t) * s.Heads + h];
-                    float toEnd = MathF.Exp(last - cum[t]);
-                    float* xr = xRows + (long)t * o.XStride;
-                    for (int j = 0; j < p; j++)
-                    {
-                        float v = xr[j] * dt;
-                        xdtT[(long)j * q + t] = v;
-                        xdecT[(long)j * q + t] = v * toEnd;
-                    }
-                }
-
-                // Intra-chunk: L[t, s] = CB[t, s] exp(S_t - S_s) for s <= t.
-                for (int t = 0; t < q; t++)
-                {
-                    float* mrow = mask + (long)t * q;
-                    float* cbrow = cb + (long)t * q;
-                    float ct = cum[t];
-                    int j = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                    {
-                        var vct = Vector512.Create(ct);
-                        for (; j + 16 <= t + 1; j += 16)
-                            Vector512.Store(Vector512.Load(cbrow + j) * Vector512.Exp(vct - Vector512.Load(cum + j)), mrow + j);
-                    }
-                    for (; j <= t; j++) mrow[j] = cbrow[j] * MathF.Exp(ct - cum[j]);
-                    for (; j < q; j++) mrow[j] = 0f;
-                }
-                Gemm.MultiplyTransposed(mask, q, xdtT, q, yRows, o.YStride, q, p, q, accumulate: false);
-
-                // Inter-chunk: exp(S_t) * (h_prev C_t), plus the D skip.
-                Gemm.MultiplyTransposed(cRows, o.XStride, state, n, inter, p, q, p, n, accumulate: false);
-                for (int t = 0; t < q; t++)
-                {
-                    float decay = MathF.Exp(cum[t]);
-                    float* yr = yRows + (long)t * o.YStride;
-                    float* ir = inter + (long)t * p;
-                    float* xr = xRows + (long)t * o.XStride;
-                    for (int j = 0; j < p; j++) yr[j] += decay * ir[j] + dSkip * xr[j];
-                }
-
-                // Carry the state to the end of the chunk.
-                float chunkDecay = MathF.Exp(last);
-                for (long j = 0; j < (long)p * n; j++) state[j] *= chunkDecay;
-                Gemm.MultiplyTransposed(xdecT, q, bT, q, state, n, p, n, q, accumulate: true);
+                running += o.Dt[(r0 + t) * s.Heads + h] * a;
+                cum[t] = running;
             }
-        });
+            float last = cum[q - 1];
+
+            // x scaled by dt, transposed to [P, q] (k-contiguous for the GEMM); and the same decayed to the chunk end.
+            for (int t = 0; t < q; t++)
+            {
+                float dt = o.Dt[(r0 + t) * s.Heads + h];
+                float toEnd = MathF.Exp(last - cum[t]);
+                float* xr = xRows + (long)t * o.XStride;
+                for (int j = 0; j < p; j++)
+                {
+                    float v = xr[j] * dt;
+                    xdtT[(long)j * q + t] = v;
+                    xdecT[(long)j * q + t] = v * toEnd;
+                }
+            }
+
+            // Intra-chunk: L[t, s] = CB[t, s] exp(S_t - S_s) for s <= t.
+            for (int t = 0; t < q; t++)
+            {
+                float* mrow = mask + (long)t * q;
+                float* cbrow = cb + (long)t * q;
+                float ct = cum[t];
+                int j = 0;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    var vct = Vector512.Create(ct);
+                    for (; j + 16 <= t + 1; j += 16)
+                        Vector512.Store(Vector512.Load(cbrow + j) * Vector512.Exp(vct - Vector512.Load(cum + j)), mrow + j);
+                }
+                for (; j <= t; j++) mrow[j] = cbrow[j] * MathF.Exp(ct - cum[j]);
+                for (; j < q; j++) mrow[j] = 0f;
+            }
+            Gemm.MultiplyTransposed(mask, q, xdtT, q, yRows, o.YStride, q, p, q, accumulate: false);
+
+            // Inter-chunk: exp(S_t) * (h_prev C_t), plus the D skip.
+            Gemm.MultiplyTransposed(cRows, o.XStride, state, n, inter, p, q, p, n, accumulate: false);
+            for (int t = 0; t < q; t++)
+            {
+                float decay = MathF.Exp(cum[t]);
+                float* yr = yRows + (long)t * o.YStride;
+                float* ir = inter + (long)t * p;
+                float* xr = xRows + (long)t * o.XStride;
+                for (int j = 0; j < p; j++) yr[j] += decay * ir[j] + dSkip * xr[j];
+            }
+
+            // Carry the state to the end of the chunk.
+            float chunkDecay = MathF.Exp(last);
+            for (long j = 0; j < (long)p * n; j++) state[j] *= chunkDecay;
+            Gemm.MultiplyTransposed(xdecT, q, bT, q, state, n, p, n, q, accumulate: true);
+        }
     }
 
     /// <summary>One token per sequence: h = exp(dt A) h + dt x B^T; y = h C + D x.</summary>
     public static void Step(CpuParallel parallel, Operands o, Shape s, int batch)
     {
         int n = s.StateSize, p = s.HeadDim;
-        parallel.For(batch * s.Heads, (item, _) =>
+        parallel.For(batch * s.Heads, (item, _) => StepHead(o, s, item / s.Heads, item % s.Heads));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepHead(in Operands o, Shape s, int b, int h)
+    {
+        int g = h / s.HeadsPerGroup, n = s.StateSize, p = s.HeadDim;
+        float* row = o.X + (long)b * o.XStride;
+        float* x = row + h * p;
+        float* bVec = row + o.BOffset + g * n;
+        float* cVec = row + o.COffset + g * n;
+        float* y = o.Y + (long)b * o.YStride + h * p;
+        float* state = o.States + (long)b * s.StatePerSequence + (long)h * p * n;
+        float dt = o.Dt[(long)b * s.Heads + h];
+        float decay = MathF.Exp(dt * o.A[h]);
+        float dSkip = o.D[h];
+        for (int j = 0; j < p; j++)
         {
-            int h = item % s.Heads, b = item / s.Heads, g = h / s.HeadsPerGroup;
-            float* row = o.X + (long)b * o.XStride;
-            float* x = row + h * p;
-            float* bVec = row + o.BOffset + g * n;
-            float* cVec = row + o.COffset + g * n;
-            float* y = o.Y + (long)b * o.YStride + h * p;
-            float* state = o.States + (long)b * s.StatePerSequence + (long)h * p * n;
-            float dt = o.Dt[(long)b * s.Heads + h];
-            float decay = MathF.Exp(dt * o.A[h]);
-            float dSkip = o.D[h];
-            for (int j = 0; j < p; j++)
+            float dtx = dt * x[j];
+            float* hr = state + (long)j * n;
+            int k = 0;
+            float acc = 0f;
+            if (Vector512.IsHardwareAccelerated)
             {
-                float dtx = dt * x[j];
-                float* hr = state + (long)j * n;
-                int k = 0;
-                float acc = 0f;
-                if (Vector512.IsHardwareAccelerated)
+                var vDecay = Vector512.Create(decay);
+                var vDtx = Vector512.Create(dtx);
+                var vAcc = Vector512<float>.Zero;
+                for (; k + 16 <= n; k += 16)
                 {
-                    var vDecay = Vector512.Create(decay);
-                    var vDtx = Vector512.Create(dtx);
-                    var vAcc = Vector512<float>.Zero;
-                    for (; k + 16 <= n; k += 16)
-                    {
-                        var hv = Vector512.FusedMultiplyAdd(vDecay, Vector512.Load(hr + k), vDtx * Vector512.Load(bVec + k));
-                        Vector512.Store(hv, hr + k);
-                        vAcc = Vector512.FusedMultiplyAdd(hv, Vector512.Load(cVec + k), vAcc);
-                    }
-                    acc = Vector512.Sum(vAcc);
+                    var hv = Vector512.FusedMultiplyAdd(vDecay, Vector512.Load(hr + k), vDtx * Vector512.Load(bVec + k));
+                    Vector512.Store(hv, hr + k);
+                    vAcc = Vector512.FusedMultiplyAdd(hv, Vector512.Load(cVec + k), vAcc);
                 }
-                for (; k < n; k++)
-                {
-                    float hv = MathF.FusedMultiplyAdd(decay, hr[k], dtx * bVec[k]);
-                    hr[k] = hv;
-                    acc = MathF.FusedMultiplyAdd(hv, cVec[k], acc);
-                }
-                y[j] = acc + dSkip * x[j];
+                acc = Vector512.Sum(vAcc);
             }
-        });
+            for (; k < n; k++)
+            {
+                float hv = MathF.FusedMultiplyAdd(decay, hr[k], dtx * bVec[k]);
+                hr[k] = hv;
+                acc = MathF.FusedMultiplyAdd(hv, cVec[k], acc);
+            }
+            y[j] = acc + dSkip * x[j];
+        }
     }
 }

@@ -8,6 +8,7 @@ namespace Quamba.Model.Backends.Cpu;
 internal static unsafe class VectorMath
 {
     /// <summary>y = x / rms(x) * weight over one row of n values (eps inside the square root, as RMSNorm does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(float* x, float* weight, float* y, int n, float eps)
     {
         var xs = new ReadOnlySpan<float>(x, n);
@@ -32,6 +33,7 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>SiLU(x) = x * sigmoid(x), in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SiLUInPlace(float* x, int n)
     {
         int i = 0;

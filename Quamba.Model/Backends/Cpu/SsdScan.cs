@@ -43,6 +43,9 @@ internal static unsafe class SsdScan
     public static long WorkerScratchLength(Shape s, int chunk) =>
         chunk + 3L * s.HeadDim * chunk + (long)chunk * chunk;
 
+    /// <summary>Row block of the causal (lower-triangular) products; a multiple of the GEMM's 4-row tiles.</summary>
+    private const int CausalBlock = 16;
+
     private static int ChunkCount(int length, int chunk) => (length + chunk - 1) / chunk;
 
     /// <summary>
@@ -79,7 +82,12 @@ internal static unsafe class SsdScan
         float* bT = cb + (long)chunk * chunk;
         float* bRows = rows + o.BOffset + g * n;
         float* cRows = rows + o.COffset + g * n;
-        Gemm.MultiplyTransposed(cRows, o.XStride, bRows, o.XStride, cb, q, q, q, n, accumulate: false);
+        // Only C_t.B_s with s <= t is used: per block of rows, columns up to the block's last row.
+        for (int t = 0; t < q; t += CausalBlock)
+        {
+            int block = Math.Min(CausalBlock, q - t);
+            Gemm.MultiplyTransposed(cRows + (long)t * o.XStride, o.XStride, bRows, o.XStride, cb + (long)t * q, q, block, t + block, n, accumulate: false);
+        }
         for (int t = 0; t < q; t++)
             for (int j = 0; j < n; j++)
                 bT[(long)j * q + t] = bRows[(long)t * o.XStride + j];
@@ -144,9 +152,14 @@ internal static unsafe class SsdScan
                         Vector512.Store(Vector512.Load(cbrow + j) * Vector512.Exp(vct - Vector512.Load(cum + j)), mrow + j);
                 }
                 for (; j <= t; j++) mrow[j] = cbrow[j] * MathF.Exp(ct - cum[j]);
-                for (; j < q; j++) mrow[j] = 0f;
+                for (; j < Math.Min(q, (t / CausalBlock + 1) * CausalBlock); j++) mrow[j] = 0f;
             }
-            Gemm.MultiplyTransposed(mask, q, xdtT, q, yRows, o.YStride, q, p, q, accumulate: false);
+            // The mask is lower-triangular: each block of rows only needs the columns up to its last row.
+            for (int t = 0; t < q; t += CausalBlock)
+            {
+                int rows = Math.Min(CausalBlock, q - t);
+                Gemm.MultiplyTransposed(mask + (long)t * q, q, xdtT, q, yRows + (long)t * o.YStride, o.YStride, rows, p, t + rows, accumulate: false);
+            }
 
             // Inter-chunk: exp(S_t) * (h_prev C_t), plus the D skip.
             Gemm.MultiplyTransposed(cRows, o.XStride, state, n, inter, p, q, p, n, accumulate: false);

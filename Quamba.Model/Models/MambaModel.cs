@@ -132,15 +132,8 @@ public abstract unsafe class MambaModel : IDisposable
         float* normed = scratch.Get(ScratchSlot.Normed, (long)rows * d);
         float* embedding = Backbone.Embedding.Pointer;
 
-        _parallel.ForRanges(rows, 64, (begin, end) =>
-        {
-            for (int r = begin; r < end; r++)
-            {
-                int b = r / len, t = r % len;
-                int token = tokens[(long)b * length + t0 + t];
-                new ReadOnlySpan<float>(embedding + (long)token * d, d).CopyTo(new Span<float>(residual + (long)r * d, d));
-            }
-        });
+        var lookup = new EmbeddingLookup { Embedding = embedding, Tokens = tokens, Residual = residual, Width = d, Length = length, PassStart = t0, PassLength = len };
+        _parallel.ForRanges(rows, 64, ref lookup);
 
         for (int layer = 0; layer < Config.NumLayers; layer++)
         {
@@ -172,6 +165,24 @@ public abstract unsafe class MambaModel : IDisposable
             for (int b = 0; b < batch; b++)
                 VectorMath.RmsNorm(residual + ((long)b * len + len - 1) * d, finalNorm, lastRows + (long)b * d, d, Config.LayerNormEpsilon);
             Gemm.MultiplyTransposed(_parallel, lastRows, d, head, d, logits, vocab, batch, vocab, d, accumulate: false);
+        }
+    }
+
+    /// <summary>residual row (b, t) = embedding row of token (b, t0 + t).</summary>
+    private struct EmbeddingLookup : IRangeWork
+    {
+        public float* Embedding, Residual;
+        public int* Tokens;
+        public int Width, Length, PassStart, PassLength;
+
+        public readonly void Run(int begin, int end)
+        {
+            for (int r = begin; r < end; r++)
+            {
+                int b = r / PassLength, t = r % PassLength;
+                int token = Tokens[(long)b * Length + PassStart + t];
+                new ReadOnlySpan<float>(Embedding + (long)token * Width, Width).CopyTo(new Span<float>(Residual + (long)r * Width, Width));
+            }
         }
     }
 

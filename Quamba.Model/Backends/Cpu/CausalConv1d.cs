@@ -18,19 +18,32 @@ internal static unsafe class CausalConv1d
     public static void Forward(CpuParallel parallel, float* input, int inputStride, float* output, int outputStride,
         float* convStates, float* weightT, float* bias, int batch, int length, int channels, int kernel)
     {
-        int blocks = (channels + ChannelBlock - 1) / ChannelBlock;
-        parallel.ForRanges(batch * blocks, Math.Max(1, 4096 / Math.Max(1, length)), (begin, end) =>
+        var work = new Work
+        {
+            Input = input, InputStride = inputStride, Output = output, OutputStride = outputStride, ConvStates = convStates,
+            WeightT = weightT, Bias = bias, Length = length, Channels = channels, Kernel = kernel,
+            Blocks = (channels + ChannelBlock - 1) / ChannelBlock,
+        };
+        parallel.ForRanges(batch * work.Blocks, Math.Max(1, 4096 / Math.Max(1, length)), ref work);
+    }
+
+    private struct Work : IRangeWork
+    {
+        public float* Input, Output, ConvStates, WeightT, Bias;
+        public int InputStride, OutputStride, Length, Channels, Kernel, Blocks;
+
+        public readonly void Run(int begin, int end)
         {
             for (int item = begin; item < end; item++)
             {
-                int b = item / blocks, block = item % blocks;
-                int c0 = block * ChannelBlock, cn = Math.Min(ChannelBlock, channels - c0);
-                float* state = convStates + (long)b * (kernel - 1) * channels;
-                float* inSeq = input + (long)b * length * inputStride;
-                float* outSeq = output + (long)b * length * outputStride;
-                ForwardBlock(inSeq, inputStride, outSeq, outputStride, state, weightT, bias, length, channels, kernel, c0, cn);
+                int b = item / Blocks, block = item % Blocks;
+                int c0 = block * ChannelBlock, cn = Math.Min(ChannelBlock, Channels - c0);
+                float* state = ConvStates + (long)b * (Kernel - 1) * Channels;
+                float* inSeq = Input + (long)b * Length * InputStride;
+                float* outSeq = Output + (long)b * Length * OutputStride;
+                ForwardBlock(inSeq, InputStride, outSeq, OutputStride, state, WeightT, Bias, Length, Channels, Kernel, c0, cn);
             }
-        });
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

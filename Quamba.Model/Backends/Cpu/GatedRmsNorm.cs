@@ -14,19 +14,31 @@ internal static unsafe class GatedRmsNorm
     public static void Forward(CpuParallel parallel, float* y, int yStride, float* z, int zStride, float* weight,
         int rows, int width, int groupSize, float eps, bool normBeforeGate)
     {
-        parallel.ForRanges(rows, Math.Max(1, 8192 / Math.Max(1, width)), (begin, end) =>
+        var work = new Work { Y = y, YStride = yStride, Z = z, ZStride = zStride, Weight = weight, Width = width, GroupSize = groupSize, Eps = eps, NormBeforeGate = normBeforeGate };
+        parallel.ForRanges(rows, Math.Max(1, 8192 / Math.Max(1, width)), ref work);
+    }
+
+    private struct Work : IRangeWork
+    {
+        public float* Y, Z, Weight;
+        public int YStride, ZStride, Width, GroupSize;
+        public float Eps;
+        public bool NormBeforeGate;
+
+        public readonly void Run(int begin, int end)
         {
             for (int r = begin; r < end; r++)
-                Row(y + (long)r * yStride, z + (long)r * zStride, weight, width, groupSize, eps, normBeforeGate);
-        });
+            {
+                float* y = Y + (long)r * YStride, z = Z + (long)r * ZStride;
+                if (Weight is null) Gate(y, z, Width);
+                else Row(y, z, Weight, Width, GroupSize, Eps, NormBeforeGate);
+            }
+        }
     }
 
     /// <summary>y *= SiLU(z) for configs without the norm.</summary>
     public static void GateOnly(CpuParallel parallel, float* y, int yStride, float* z, int zStride, int rows, int width) =>
-        parallel.ForRanges(rows, Math.Max(1, 8192 / Math.Max(1, width)), (begin, end) =>
-        {
-            for (int r = begin; r < end; r++) Gate(y + (long)r * yStride, z + (long)r * zStride, width);
-        });
+        Forward(parallel, y, yStride, z, zStride, null, rows, width, width, 0f, false);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(float* y, float* z, float* weight, int width, int groupSize, float eps, bool normBeforeGate)

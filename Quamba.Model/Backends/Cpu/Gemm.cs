@@ -46,14 +46,23 @@ internal static unsafe partial class Gemm
         // Decode-sized products (a few rows of A) parallelise over n only; shrink tiles until every core has work.
         int tilesM = (m + TileM - 1) / TileM;
         while (tileN > 8 && tilesM * ((n + tileN - 1) / tileN) < 4 * parallel.MaxDegreeOfParallelism) tileN /= 2;
-        int tilesN = (n + tileN - 1) / tileN;
-        parallel.For(tilesM * tilesN, (tile, _) =>
+        var tiles = new Tiles { A = a, Lda = lda, B = b, Ldb = ldb, C = c, Ldc = ldc, M = m, N = n, K = k, Accumulate = accumulate, TileN = tileN, TilesM = tilesM };
+        parallel.For(tilesM * ((n + tileN - 1) / tileN), ref tiles);
+    }
+
+    private struct Tiles : IParallelWork
+    {
+        public float* A, B, C;
+        public int Lda, Ldb, Ldc, M, N, K, TileN, TilesM;
+        public bool Accumulate;
+
+        public readonly void Run(int tile, int worker)
         {
             // Consecutive tiles share a block of B (the weight), which then stays in cache.
-            int tm = tile % tilesM, tn = tile / tilesM;
-            int i0 = tm * TileM, j0 = tn * tileN;
-            int mm = Math.Min(TileM, m - i0), nn = Math.Min(tileN, n - j0);
-            MultiplyTransposed(a + i0 * (nint)lda, lda, b + j0 * (nint)ldb, ldb, c + i0 * (nint)ldc + j0, ldc, mm, nn, k, accumulate);
-        });
+            int tm = tile % TilesM, tn = tile / TilesM;
+            int i0 = tm * TileM, j0 = tn * TileN;
+            int mm = Math.Min(TileM, M - i0), nn = Math.Min(TileN, N - j0);
+            MultiplyTransposed(A + i0 * (nint)Lda, Lda, B + j0 * (nint)Ldb, Ldb, C + i0 * (nint)Ldc + j0, Ldc, mm, nn, K, Accumulate);
+        }
     }
 }

@@ -38,18 +38,26 @@ internal static unsafe class SelectiveScan
 
     public static void Forward(CpuParallel parallel, Operands o, int batch, int length, int channels, int stateSize)
     {
-        int blocks = (channels + Block - 1) / Block;
-        parallel.For(batch * blocks, (item, _) =>
+        var work = new Work { O = o, Length = length, Channels = channels, StateSize = stateSize, Blocks = (channels + Block - 1) / Block };
+        parallel.For(batch * work.Blocks, ref work);
+    }
+
+    private struct Work : IParallelWork
+    {
+        public Operands O;
+        public int Length, Channels, StateSize, Blocks;
+
+        public readonly void Run(int item, int worker)
         {
-            int b = item / blocks, c0 = item % blocks * Block;
-            int cn = Math.Min(Block, channels - c0);
-            long rowBase = (long)b * length;
-            float* state = o.States + (long)b * stateSize * channels;
+            int b = item / Blocks, c0 = item % Blocks * Block;
+            int cn = Math.Min(Block, Channels - c0);
+            long rowBase = (long)b * Length;
+            float* state = O.States + (long)b * StateSize * Channels;
             if (Vector512.IsHardwareAccelerated && cn == Block)
-                ScanBlock512(o, rowBase, length, channels, stateSize, state, c0);
+                ScanBlock512(O, rowBase, Length, Channels, StateSize, state, c0);
             else
-                ScanScalar(o, rowBase, length, channels, stateSize, state, c0, cn);
-        });
+                ScanScalar(O, rowBase, Length, Channels, StateSize, state, c0, cn);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -65,10 +65,45 @@ internal static unsafe class SsdScan
         int n = s.StateSize;
         long sharedStride = (long)chunk * chunk + (long)n * chunk;
 
-        parallel.For(batch * chunks * s.Groups, (item, _) => ChunkProducts(o, s, item, length, chunk, chunks, shared + item * sharedStride));
+        var products = new ChunkProductsWork { O = o, S = s, Length = length, Chunk = chunk, Chunks = chunks, Shared = shared, SharedStride = sharedStride };
+        parallel.For(batch * chunks * s.Groups, ref products);
+        var heads = new PrefillWork
+        {
+            O = o, S = s, Length = length, Chunk = chunk, Chunks = chunks, Shared = shared, SharedStride = sharedStride,
+            Workers = workers, WorkerStride = workerStride,
+        };
+        parallel.For(batch * s.Heads, ref heads);
+    }
 
-        parallel.For(batch * s.Heads, (item, worker) =>
-            PrefillHead(o, s, item / s.Heads, item % s.Heads, length, chunk, chunks, shared, sharedStride, workers + worker * workerStride));
+    private struct ChunkProductsWork : IParallelWork
+    {
+        public Operands O;
+        public Shape S;
+        public int Length, Chunk, Chunks;
+        public float* Shared;
+        public long SharedStride;
+
+        public readonly void Run(int item, int worker) => ChunkProducts(O, S, item, Length, Chunk, Chunks, Shared + item * SharedStride);
+    }
+
+    private struct PrefillWork : IParallelWork
+    {
+        public Operands O;
+        public Shape S;
+        public int Length, Chunk, Chunks;
+        public float* Shared, Workers;
+        public long SharedStride, WorkerStride;
+
+        public readonly void Run(int item, int worker) =>
+            PrefillHead(O, S, item / S.Heads, item % S.Heads, Length, Chunk, Chunks, Shared, SharedStride, Workers + worker * WorkerStride);
+    }
+
+    private struct StepWork : IParallelWork
+    {
+        public Operands O;
+        public Shape S;
+
+        public readonly void Run(int item, int worker) => StepHead(O, S, item / S.Heads, item % S.Heads);
     }
 
     /// <summary>C.B^T [q, q] and B^T [N, q] of one (sequence, chunk, group).</summary>
@@ -183,7 +218,8 @@ internal static unsafe class SsdScan
     public static void Step(CpuParallel parallel, Operands o, Shape s, int batch)
     {
         int n = s.StateSize, p = s.HeadDim;
-        parallel.For(batch * s.Heads, (item, _) => StepHead(o, s, item / s.Heads, item % s.Heads));
+        var work = new StepWork { O = o, S = s };
+        parallel.For(batch * s.Heads, ref work);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

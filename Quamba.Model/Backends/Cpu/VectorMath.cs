@@ -26,10 +26,20 @@ internal static unsafe class VectorMath
     /// <summary>RMSNorm of each of <paramref name="rows"/> rows (stride n), spread over cores.</summary>
     public static void RmsNormRows(CpuParallel parallel, float* x, float* weight, float* y, int rows, int n, float eps)
     {
-        parallel.ForRanges(rows, Math.Max(1, 16384 / Math.Max(n, 1)), (begin, end) =>
+        var work = new RmsNormWork { X = x, Weight = weight, Y = y, N = n, Eps = eps };
+        parallel.ForRanges(rows, Math.Max(1, 16384 / Math.Max(n, 1)), ref work);
+    }
+
+    private struct RmsNormWork : IRangeWork
+    {
+        public float* X, Weight, Y;
+        public int N;
+        public float Eps;
+
+        public readonly void Run(int begin, int end)
         {
-            for (int r = begin; r < end; r++) RmsNorm(x + r * (nint)n, weight, y + r * (nint)n, n, eps);
-        });
+            for (int r = begin; r < end; r++) RmsNorm(X + r * (nint)N, Weight, Y + r * (nint)N, N, Eps);
+        }
     }
 
     /// <summary>SiLU(x) = x * sigmoid(x), in place.</summary>
@@ -57,6 +67,24 @@ internal static unsafe class VectorMath
     /// <summary>softplus as torch computes it: log(1 + e^x), and x itself above the threshold 20 (double inside for log1p accuracy).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Softplus(float x) => x > 20f ? x : (float)double.LogP1(Math.Exp(x));
+
+    /// <summary>Adds bias [width] to each of <paramref name="rows"/> rows.</summary>
+    public static void AddBiasRows(CpuParallel parallel, float* rowsPointer, float* bias, int rows, int width)
+    {
+        var work = new BiasWork { Rows = rowsPointer, Bias = bias, Width = width };
+        parallel.ForRanges(rows, 64, ref work);
+    }
+
+    private struct BiasWork : IRangeWork
+    {
+        public float* Rows, Bias;
+        public int Width;
+
+        public readonly void Run(int begin, int end)
+        {
+            for (int i = begin; i < end; i++) AddInPlace(Rows + (long)i * Width, Bias, Width);
+        }
+    }
 
     /// <summary>y[i] += x[i].</summary>
     public static void AddInPlace(float* y, float* x, int n) =>

@@ -42,7 +42,7 @@ public sealed unsafe class Mamba1Model : MambaModel
 
         float* xz = scratch.Get(ScratchSlot.InProj, (long)rows * 2 * e);
         Gemm.MultiplyTransposed(parallel, input, d, w.InProj.Pointer, d, xz, 2 * e, rows, 2 * e, d, accumulate: false);
-        if (w.InProjBias is not null) AddBias(parallel, xz, w.InProjBias.Pointer, rows, 2 * e);
+        if (w.InProjBias is not null) VectorMath.AddBiasRows(parallel, xz, w.InProjBias.Pointer, rows, 2 * e);
 
         float* x = scratch.Get(ScratchSlot.ConvOut, (long)rows * e);
         CausalConv1d.Forward(parallel, xz, 2 * e, x, e, state.ConvPointer(layer, 0), w.ConvWeightT.Pointer,
@@ -69,12 +69,7 @@ public sealed unsafe class Mamba1Model : MambaModel
 
         // out_proj accumulates straight into the residual stream.
         Gemm.MultiplyTransposed(parallel, y, e, w.OutProj.Pointer, e, residual, d, rows, d, e, accumulate: true);
-        if (w.OutProjBias is not null) AddBias(parallel, residual, w.OutProjBias.Pointer, rows, d);
+        if (w.OutProjBias is not null) VectorMath.AddBiasRows(parallel, residual, w.OutProjBias.Pointer, rows, d);
     }
 
-    internal static void AddBias(CpuParallel parallel, float* rowsPointer, float* bias, int rows, int width) =>
-        parallel.ForRanges(rows, 64, (begin, end) =>
-        {
-            for (int i = begin; i < end; i++) VectorMath.AddInPlace(rowsPointer + (long)i * width, bias, width);
-        });
 }

@@ -1,6 +1,5 @@
 using Quamba.Model.Backends.Cpu;
 using Quamba.Model.Checkpoints;
-using Quamba.Model.Models.Mamba1;
 
 namespace Quamba.Model.Models.Mamba2;
 
@@ -50,7 +49,7 @@ public sealed unsafe class Mamba2Model : MambaModel
 
         float* zxbcdt = scratch.Get(ScratchSlot.InProj, (long)rows * inRows);
         Gemm.MultiplyTransposed(parallel, input, d, w.InProj.Pointer, d, zxbcdt, inRows, rows, inRows, d, accumulate: false);
-        if (w.InProjBias is not null) Mamba1Model.AddBias(parallel, zxbcdt, w.InProjBias.Pointer, rows, inRows);
+        if (w.InProjBias is not null) VectorMath.AddBiasRows(parallel, zxbcdt, w.InProjBias.Pointer, rows, inRows);
 
         float* xbc = scratch.Get(ScratchSlot.ConvOut, (long)rows * convChannels);
         CausalConv1d.Forward(parallel, zxbcdt + e, inRows, xbc, convChannels, state.ConvPointer(layer, 0), w.ConvWeightT.Pointer,
@@ -87,7 +86,7 @@ public sealed unsafe class Mamba2Model : MambaModel
             GatedRmsNorm.GateOnly(parallel, y, e, zxbcdt, inRows, rows, e);
 
         Gemm.MultiplyTransposed(parallel, y, e, w.OutProj.Pointer, e, residual, d, rows, d, e, accumulate: true);
-        if (w.OutProjBias is not null) Mamba1Model.AddBias(parallel, residual, w.OutProjBias.Pointer, rows, d);
+        if (w.OutProjBias is not null) VectorMath.AddBiasRows(parallel, residual, w.OutProjBias.Pointer, rows, d);
     }
 
     /// <summary>dt = clamp(softplus(dt_raw + dt_bias), limit) for every row and head (tiny: rows x H scalars).</summary>

@@ -94,4 +94,38 @@ public sealed unsafe class CpuKernelTests
             Assert.True(Math.Abs(VectorMath.Softplus(xs[i]) - expected) <= 2e-7 * Math.Max(1, Math.Abs(expected)) + 1e-30);
         }
     }
+
+    [Fact]
+    public void ParallelLoopsRunEveryItemOnceAndPropagateExceptions()
+    {
+        var parallel = new CpuParallel(4);
+        for (int round = 0; round < 200; round++)
+        {
+            int count = round % 37 + 1;
+            var hits = new int[count];
+            int maxWorker = parallel.Workers(count);
+            parallel.For(count, (item, worker) =>
+            {
+                Assert.InRange(worker, 0, maxWorker - 1);
+                Interlocked.Increment(ref hits[item]);
+                // A loop inside a loop body completes too (on the calling thread when the outer loop is parallel).
+                int inner = 0;
+                parallel.For(3, (_, w) => { Assert.InRange(w, 0, parallel.Workers(3) - 1); Interlocked.Increment(ref inner); });
+                Assert.Equal(3, inner);
+            });
+            Assert.All(hits, h => Assert.Equal(1, h));
+        }
+        var e = Assert.Throws<InvalidOperationException>(() => parallel.For(50, (item, _) =>
+        {
+            if (item == 17) throw new InvalidOperationException("item 17");
+        }));
+        Assert.Equal("item 17", e.Message);
+        // The pool is usable after a failed loop, and from several threads at once.
+        long total = 0;
+        Parallel.For(0, 8, _ =>
+        {
+            for (int r = 0; r < 50; r++) parallel.For(10, (item, _) => Interlocked.Add(ref total, item));
+        });
+        Assert.Equal(8 * 50 * 45, total);
+    }
 }

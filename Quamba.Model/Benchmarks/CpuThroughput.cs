@@ -4,28 +4,33 @@ using Quamba.Model.Models;
 
 namespace Quamba.Model.Benchmarks;
 
-/// <summary>One throughput measurement (medians over the repetitions).</summary>
+/// <summary>
+/// One throughput measurement. Seconds and tokens/s are from the fastest repetition (on a shared machine the
+/// fastest run is the one least disturbed by other processes); the medians are given too.
+/// </summary>
 public sealed record CpuThroughputResult(
     string Model, string Processor, int Threads, int BatchSize, int PromptLength, int DecodeTokens,
-    double PrefillSeconds, double PrefillTokensPerSecond, double DecodeSeconds, double DecodeTokensPerSecond)
+    double PrefillSeconds, double PrefillTokensPerSecond, double DecodeSeconds, double DecodeTokensPerSecond,
+    double MedianPrefillTokensPerSecond, double MedianDecodeTokensPerSecond, string LoadAverage)
 {
-    /// <summary>A Markdown table row: model | threads | batch | prompt | prefill tok/s | decode tok/s | ms/token.</summary>
+    /// <summary>A Markdown table row matching <see cref="MarkdownHeader"/>.</summary>
     public string ToMarkdownRow() =>
-        $"| {Model} | {Threads} | {BatchSize} | {PromptLength} | {PrefillTokensPerSecond:F0} | {DecodeTokensPerSecond:F1} | {1000 * DecodeSeconds / DecodeTokens:F2} |";
+        $"| {Model} | {Threads} | {BatchSize} | {PromptLength} | {PrefillTokensPerSecond:F0} ({MedianPrefillTokensPerSecond:F0}) | " +
+        $"{DecodeTokensPerSecond:F1} ({MedianDecodeTokensPerSecond:F1}) | {1000 * DecodeSeconds / DecodeTokens:F2} | {LoadAverage} |";
 
     public const string MarkdownHeader =
-        "| model | threads | batch | prompt | prefill tok/s | decode tok/s | decode ms/step |\n|---|---|---|---|---|---|---|";
+        "| model | threads | batch | prompt | prefill tok/s best (median) | decode tok/s best (median) | decode ms/step best | load avg |\n|---|---|---|---|---|---|---|---|";
 }
 
 /// <summary>
 /// Measures CPU prefill and decode throughput of a float model: a prompt of random tokens through the prefill path
-/// (all sequences of the batch at once), then greedy decode steps. Reports medians over repetitions after one warm-up
+/// (all sequences of the batch at once), then greedy decode steps. Reports the best and the median repetition after one warm-up
 /// (JIT, scratch allocation). Prefill tokens/s counts batch x prompt tokens; decode tokens/s counts batch tokens per step.
 /// </summary>
 public static class CpuThroughput
 {
     public static CpuThroughputResult Measure(MambaModel model, string modelName, int promptLength = 512, int decodeTokens = 64,
-        int batchSize = 1, int repetitions = 3, int seed = 0, CancellationToken cancellationToken = default)
+        int batchSize = 1, int repetitions = 5, int seed = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(promptLength, 1);
@@ -58,9 +63,10 @@ public static class CpuThroughput
         var decode = new List<double>();
         for (int r = 0; r < repetitions; r++) Run(decodeTokens, prefill, decode);
 
-        double prefillSeconds = Median(prefill), decodeSeconds = Median(decode);
+        double prefillSeconds = prefill.Min(), decodeSeconds = decode.Min();
         return new CpuThroughputResult(modelName, ProcessorName(), model.MaxDegreeOfParallelism, batchSize, promptLength, decodeTokens,
-            prefillSeconds, batchSize * promptLength / prefillSeconds, decodeSeconds, batchSize * decodeTokens / decodeSeconds);
+            prefillSeconds, batchSize * promptLength / prefillSeconds, decodeSeconds, batchSize * decodeTokens / decodeSeconds,
+            batchSize * promptLength / Median(prefill), batchSize * decodeTokens / Median(decode), LoadAverage());
     }
 
     /// <summary>The CPU model name (/proc/cpuinfo on Linux) and logical processor count.</summary>
@@ -79,6 +85,19 @@ public static class CpuThroughput
         {
         }
         return $"{name} ({Environment.ProcessorCount} logical processors)";
+    }
+
+    /// <summary>The 1-minute load average (Linux), which says how busy the machine was; "n/a" elsewhere.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
     }
 
     private static double Median(List<double> values)

@@ -38,7 +38,7 @@ public sealed class CpuThroughputReport
                 model.MaxDegreeOfParallelism = threads;
                 foreach (int batch in new[] { 1, 4 })
                 {
-                    var r = CpuThroughput.Measure(model, name, promptLength: 512, decodeTokens: 64, batchSize: batch, repetitions: 3, cancellationToken: ct);
+                    var r = CpuThroughput.Measure(model, name, promptLength: 512, decodeTokens: 64, batchSize: batch, repetitions: 5, cancellationToken: ct);
                     output.WriteLine(r.ToMarkdownRow());
                 }
             }

@@ -89,8 +89,6 @@ internal static class ElementConversion
             default:
                 throw new ArgumentException($"cannot store float values as {dtype}; write integer tensors as raw bytes", nameof(dtype));
         }
-        if (!BitConverter.IsLittleEndian)
-            throw new PlatformNotSupportedException("safetensors is little-endian; big-endian hosts are not supported");
     }
 
     /// <summary>bfloat16 is the upper half of a float32: widen and shift.</summary>

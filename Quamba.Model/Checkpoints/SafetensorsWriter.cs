@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -120,7 +121,7 @@ public sealed class SafetensorsWriter : IDisposable
     public void Write<T>(ReadOnlySpan<T> values) where T : unmanaged
     {
         var spec = Current ?? throw new InvalidOperationException($"{_path}: more data written than the tensors declared");
-        if (Marshal.SizeOf<T>() != spec.DType.SizeOf())
+        if (Unsafe.SizeOf<T>() != spec.DType.SizeOf())
             throw new InvalidOperationException($"tensor '{spec.Name}' is {spec.DType}; {typeof(T).Name} elements do not fit it");
         WriteBytes(MemoryMarshal.AsBytes(values));
     }

@@ -1,21 +1,45 @@
 namespace Quamba.Kernels.Emulation;
 
-/// <summary>Pinned host memory that emulated kernels read and write through device spans.</summary>
-public sealed class HostBuffer<T> : IDisposable where T : unmanaged
+/// <summary>
+/// Pinned (native, 64-byte aligned, zeroed) host memory that emulated kernels read and write through device
+/// spans. The memory never moves, so spans taken from it stay valid until the buffer is disposed.
+/// </summary>
+public sealed unsafe class HostBuffer<T> : IDisposable where T : unmanaged
 {
-    public HostBuffer(int length) => throw new NotSupportedException();
+    private readonly NativeMemoryHandle _memory;
 
-    public static HostBuffer<T> From(ReadOnlySpan<T> values) => throw new NotSupportedException();
+    public HostBuffer(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        Length = length;
+        _memory = new NativeMemoryHandle((nuint)length * (nuint)sizeof(T), 64);
+    }
 
-    public int Length => throw new NotSupportedException();
+    public static HostBuffer<T> From(ReadOnlySpan<T> values)
+    {
+        var buffer = new HostBuffer<T>(values.Length);
+        values.CopyTo(buffer.Span);
+        return buffer;
+    }
 
-    public Span<T> Span => throw new NotSupportedException();
+    public int Length { get; }
 
-    public T[] ToArray() => throw new NotSupportedException();
+    public Span<T> Span => new(Pointer, Length);
 
-    public DeviceSpan<T> AsDeviceSpan() => throw new NotSupportedException();
+    public T[] ToArray() => Span.ToArray();
 
-    public ReadOnlyDeviceSpan<T> AsReadOnlyDeviceSpan() => throw new NotSupportedException();
+    public DeviceSpan<T> AsDeviceSpan() => new(Pointer, Length);
 
-    public void Dispose() { }
+    public ReadOnlyDeviceSpan<T> AsReadOnlyDeviceSpan() => new(Pointer, Length);
+
+    private T* Pointer
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_memory.IsClosed, this);
+            return (T*)_memory.DangerousGetHandle();
+        }
+    }
+
+    public void Dispose() => _memory.Dispose();
 }

@@ -1,3 +1,5 @@
+using Quamba.Kernels.Emulation;
+
 namespace Quamba.Kernels;
 
 /// <summary>
@@ -11,27 +13,25 @@ public static class Gpu
     /// <summary>True inside generated PTX, false on the CPU emulator: guards device-only code such as inline PTX.</summary>
     public static bool IsDevice => false;
 
-    public static int ThreadIdxX => throw Pending();
-    public static int ThreadIdxY => throw Pending();
-    public static int ThreadIdxZ => throw Pending();
-    public static int BlockIdxX => throw Pending();
-    public static int BlockIdxY => throw Pending();
-    public static int BlockIdxZ => throw Pending();
-    public static int BlockDimX => throw Pending();
-    public static int BlockDimY => throw Pending();
-    public static int BlockDimZ => throw Pending();
-    public static int GridDimX => throw Pending();
-    public static int GridDimY => throw Pending();
-    public static int GridDimZ => throw Pending();
+    public static int ThreadIdxX => EmulatedThread.Current.X;
+    public static int ThreadIdxY => EmulatedThread.Current.Y;
+    public static int ThreadIdxZ => EmulatedThread.Current.Z;
+    public static int BlockIdxX => EmulatedThread.Current.Block.BlockX;
+    public static int BlockIdxY => EmulatedThread.Current.Block.BlockY;
+    public static int BlockIdxZ => EmulatedThread.Current.Block.BlockZ;
+    public static int BlockDimX => EmulatedThread.Current.Block.Config.Block.X;
+    public static int BlockDimY => EmulatedThread.Current.Block.Config.Block.Y;
+    public static int BlockDimZ => EmulatedThread.Current.Block.Config.Block.Z;
+    public static int GridDimX => EmulatedThread.Current.Block.Config.Grid.X;
+    public static int GridDimY => EmulatedThread.Current.Block.Config.Grid.Y;
+    public static int GridDimZ => EmulatedThread.Current.Block.Config.Grid.Z;
 
     /// <summary>The thread's lane within its warp (0..31).</summary>
-    public static int LaneId => throw Pending();
+    public static int LaneId => EmulatedThread.Current.Lane;
 
     /// <summary><c>bar.sync 0</c>: every thread of the block must reach it.</summary>
-    public static void SyncThreads() => throw Pending();
+    public static void SyncThreads() => Collectives.Arrive(Collective.SyncThreads, 0, 0);
 
     /// <summary><c>bar.warp.sync 0xffffffff</c>: every lane of the warp must reach it.</summary>
-    public static void SyncWarp() => throw Pending();
-
-    internal static Exception Pending() => new NotSupportedException("The CPU emulator is not wired yet.");
+    public static void SyncWarp() => Collectives.Arrive(Collective.SyncWarp, 0, 0);
 }

@@ -1,0 +1,50 @@
+using Quamba.Kernels;
+using Quamba.Kernels.Emulation;
+
+namespace Quamba.Tests.Emulation;
+
+public class HostBufferTests
+{
+    [Fact]
+    public void StartsZeroedAndRoundTrips()
+    {
+        using var buffer = new HostBuffer<double>(1000);
+        Assert.Equal(1000, buffer.Length);
+        Assert.All(buffer.ToArray(), v => Assert.Equal(0d, v));
+        using var copy = HostBuffer<int>.From(new[] { 1, 2, 3 });
+        Assert.Equal(new[] { 1, 2, 3 }, copy.ToArray());
+        DeviceSpan<int> span = copy.AsDeviceSpan();
+        span[1] = 20;
+        Assert.Equal(20, copy.AsReadOnlyDeviceSpan()[1]);
+        Assert.Equal(0, span.Pointer % 64);
+        Assert.Equal(3, copy.AsReadOnlyDeviceSpan().Length);
+    }
+
+    [Fact]
+    public void DeviceSpansCheckBounds()
+    {
+        using var buffer = new HostBuffer<int>(4);
+        DeviceSpan<int> span = buffer.AsDeviceSpan();
+        Assert.Throws<IndexOutOfRangeException>(() => span[4]);
+        Assert.Throws<IndexOutOfRangeException>(() => span[-1]);
+        Assert.Throws<IndexOutOfRangeException>(() => buffer.AsReadOnlyDeviceSpan()[4]);
+    }
+
+    [Fact]
+    public void IsUnusableAfterDispose()
+    {
+        var buffer = new HostBuffer<int>(4);
+        buffer.Dispose();
+        buffer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => buffer.Span.Length);
+        Assert.Throws<ObjectDisposedException>(() => buffer.AsDeviceSpan());
+    }
+
+    [Fact]
+    public void EmptyBuffersWork()
+    {
+        using var buffer = new HostBuffer<float>(0);
+        Assert.Empty(buffer.ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HostBuffer<float>(-1));
+    }
+}

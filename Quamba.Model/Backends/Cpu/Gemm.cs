@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Quamba.Model.Backends.Cpu;
 
@@ -28,8 +29,46 @@ internal static unsafe partial class Gemm
                 for (int i = 0; i < m; i++) new Span<float>(c + i * (nint)ldc, n).Clear();
             return;
         }
-        if (UseVector512) TileV512(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
-        else TileVec(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+        // Blocks of TileN rows of B by BlockK columns stay in L2 while all rows of A pass over them. Each block is
+        // prefetched first: the kernels issue few loads at a time, so a block coming from DRAM (a weight larger than
+        // the last-level cache) would otherwise arrive at memory latency, not bandwidth.
+        // Few rows of A (decode) read each block of B once: no point splitting k then.
+        int blockK = m <= 8 ? k : EqualBlocks(k, MaxBlockK);
+        for (int j0 = 0; j0 < n; j0 += TileN)
+        {
+            int nn = Math.Min(TileN, n - j0);
+            for (int k0 = 0; k0 < k; k0 += blockK)
+            {
+                int kk = Math.Min(blockK, k - k0);
+                float* block = b + j0 * (nint)ldb + k0;
+                Prefetch(block, ldb, nn, kk);
+                bool add = accumulate || k0 > 0;
+                if (UseVector512) TileV512(a + k0, lda, block, ldb, c + j0, ldc, m, nn, kk, add);
+                else TileVec(a + k0, lda, block, ldb, c + j0, ldc, m, nn, kk, add);
+            }
+        }
+    }
+
+    /// <summary>Longest pass over k (floats); k is split into equal passes no longer than this (see MultiplyTransposed).</summary>
+    private const int MaxBlockK = 1024;
+
+    /// <summary>k split into the fewest equal blocks of at most <paramref name="max"/>, rounded up to whole vectors.</summary>
+    private static int EqualBlocks(int k, int max)
+    {
+        int blocks = (k + max - 1) / max;
+        return ((k + blocks - 1) / blocks + 15) / 16 * 16;
+    }
+
+    /// <summary>Asks for rows x columns floats (row stride ld) to be brought towards L2, one request per cache line.</summary>
+    private static void Prefetch(float* p, int ld, int rows, int columns)
+    {
+        if (!Sse.IsSupported) return;
+        for (int r = 0; r < rows; r++)
+        {
+            byte* row = (byte*)(p + r * (nint)ld);
+            byte* end = row + columns * sizeof(float);
+            for (byte* line = row; line < end; line += 64) Sse.Prefetch1(line);
+        }
     }
 
     /// <summary>The same product spread over the cores of <paramref name="parallel"/>.</summary>

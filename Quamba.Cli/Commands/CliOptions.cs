@@ -10,8 +10,13 @@ internal static class CliOptions
         Description = $"Model folder (config.json, *.safetensors, tokenizer.json). Default: {DefaultPaths.DefaultModel}",
     };
 
-    public static string ModelDirectory(ParseResult result, Option<string?> option) =>
-        DefaultPaths.Resolve(result.GetValue(option), DefaultPaths.DefaultModel);
+    public static string ModelDirectory(ParseResult result, Option<string?> option)
+    {
+        string directory = DefaultPaths.Resolve(result.GetValue(option), DefaultPaths.DefaultModel);
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"{directory}: model folder not found; give --model a folder with config.json, *.safetensors and tokenizer.json.");
+        return directory;
+    }
 
     public static string TokenizerPath(string modelDirectory)
     {

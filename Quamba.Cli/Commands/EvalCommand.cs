@@ -32,7 +32,7 @@ internal static class EvalCommand
             PerplexityResult ppl = RunWithProgress(mamba, stream, windowSize, cap ?? stream.Length, cancellationToken);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"model: {directory}\ndata: {dataPath} ({stream.Length} tokens, {ppl.Windows} windows of {windowSize}, {ppl.PredictedTokens} predicted)"));
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perplexity: {ppl.Perplexity:F4}"));
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"perplexity: {ppl.Value:F4}"));
             return Task.FromResult(0);
         });
         return command;
@@ -41,14 +41,14 @@ internal static class EvalCommand
     private static PerplexityResult RunWithProgress(MambaModel model, int[] stream, int window, int cap, CancellationToken cancellationToken)
     {
         if (Console.IsErrorRedirected)
-            return PerplexityEvaluator.Evaluate(model, stream, window, cap, progress: null, cancellationToken);
+            return Perplexity.Evaluate(model, stream, window, cap, progress: null, cancellationToken: cancellationToken);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         PerplexityResult? outcome = null;
         console.Progress().Start(context =>
         {
-            var task = context.AddTask("perplexity windows", maxValue: Math.Max(1, PerplexityEvaluator.WindowCount(stream.Length, window, cap)));
+            var task = context.AddTask("perplexity windows", maxValue: Math.Max(1, Perplexity.WindowCount(stream.Length, window, cap)));
             var progress = new Progress<int>(done => task.Value = done);
-            outcome = PerplexityEvaluator.Evaluate(model, stream, window, cap, progress, cancellationToken);
+            outcome = Perplexity.Evaluate(model, stream, window, cap, progress: progress, cancellationToken: cancellationToken);
             task.Value = task.MaxValue;
         });
         return outcome!;

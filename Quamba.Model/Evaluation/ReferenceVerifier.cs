@@ -19,14 +19,15 @@ public static class ReferenceVerifier
 {
     public static IReadOnlyList<PromptVerification> Verify(MambaModel model, string referencePath, CancellationToken cancellationToken = default)
     {
-        using SafeTensorsFile reference = SafeTensorsFile.Open(referencePath);
-        var prompts = reference.TensorNames
+        using SafetensorsFile reference = SafetensorsFile.Open(referencePath);
+        var prompts = reference.Tensors
+            .Select(t => t.Name)
             .Where(n => n.EndsWith(".input_ids", StringComparison.Ordinal))
             .Select(n => n[..^".input_ids".Length])
             .Order(StringComparer.Ordinal)
             .ToList();
         if (prompts.Count == 0)
-            throw new CheckpointFormatException($"{referencePath}: no 'promptK.input_ids' tensors; this is not a reference file.");
+            throw new CheckpointFormatException(referencePath, null, "no 'promptK.input_ids' tensors: this is not a reference file (see models/README.md for the layout).");
 
         var results = new List<PromptVerification>();
         foreach (string prompt in prompts)
@@ -37,15 +38,15 @@ public static class ReferenceVerifier
         return results;
     }
 
-    private static PromptVerification VerifyPrompt(MambaModel model, SafeTensorsFile reference, string path, string prompt, CancellationToken cancellationToken)
+    private static PromptVerification VerifyPrompt(MambaModel model, SafetensorsFile reference, string path, string prompt, CancellationToken cancellationToken)
     {
-        int[] ids = reference.GetTensor(prompt + ".input_ids").ToInt32Array();
-        float[] expectedLogits = reference.GetTensor(prompt + ".logits").ToFloatArray();
+        int[] ids = reference[prompt + ".input_ids"].ToArray<int>();
+        float[] expectedLogits = reference[prompt + ".logits"].ToFloat32Array();
         int vocab = model.VocabSize;
         if (expectedLogits.Length != ids.Length * vocab && expectedLogits.Length % ids.Length == 0)
             vocab = expectedLogits.Length / ids.Length; // a reference written for the unpadded vocabulary
         if (expectedLogits.Length != ids.Length * vocab)
-            throw new CheckpointFormatException($"{path}: {prompt}.logits has {expectedLogits.Length} values, expected {ids.Length} x {model.VocabSize}.");
+            throw new CheckpointFormatException(path, prompt + ".logits", $"has {expectedLogits.Length} values, expected {ids.Length} x {model.VocabSize}.");
 
         var logits = new float[ids.Length * model.VocabSize];
         InferenceState state = model.CreateState(1);
@@ -58,9 +59,9 @@ public static class ReferenceVerifier
         int firstMismatch = -1;
         int generated = 0;
         string greedyName = prompt + ".greedy_ids";
-        if (reference.TensorNames.Contains(greedyName))
+        if (reference.Contains(greedyName))
         {
-            int[] expectedGreedy = reference.GetTensor(greedyName).ToInt32Array();
+            int[] expectedGreedy = reference[greedyName].ToArray<int>();
             int[] actual = GreedyContinuation(model, ids, expectedGreedy.Length - ids.Length, cancellationToken);
             generated = actual.Length;
             for (int i = 0; i < actual.Length && firstMismatch < 0; i++)

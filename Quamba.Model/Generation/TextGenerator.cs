@@ -44,7 +44,7 @@ public sealed class TextGenerator
             promptIds = [_tokenizer.EndOfTextId ?? throw new ArgumentException("The prompt is empty and the tokenizer has no <|endoftext|> token to start from.")];
         }
         var sampler = new TokenSampler(options.SamplingOrGreedy);
-        using InferenceState state = _model.CreateState(batchSize: 1);
+        InferenceState state = _model.CreateState(batchSize: 1);
         float[] logits = new float[_model.VocabSize];
         int[] step = new int[1];
 

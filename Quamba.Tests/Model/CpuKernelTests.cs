@@ -18,6 +18,7 @@ public sealed unsafe class CpuKernelTests
     [InlineData(9, 70, 33)]
     [InlineData(130, 67, 200)]
     [InlineData(2, 300, 768)]
+    [InlineData(20, 70, 2100)] // k split into blocks
     public void GemmMatchesNaiveProduct(int m, int n, int k)
     {
         // Strided rows (lda > k etc.) as the models use them.

@@ -45,6 +45,43 @@ public sealed unsafe class CpuKernelTests
     }
 
     [Theory]
+    [InlineData(16, 64, 40, false, false)]
+    [InlineData(13, 70, 9, true, true)]
+    [InlineData(64, 128, 256, true, false)]
+    [InlineData(4, 32, 3, false, true)]
+    [InlineData(7, 48, 1, true, true)]
+    public void OuterProductGemmMatchesNaiveProduct(int m, int n, int k, bool transposedA, bool scaled)
+    {
+        // A(i, s) at a[i * ars + s * acs]; B rows of n floats at stride ldb.
+        int ars = transposedA ? 1 : k + 2, acs = transposedA ? m + 3 : 1, ldb = n + 5, ldc = n + 1;
+        var a = Random(Math.Max(m * ars + k * acs, 1) + 8, 7);
+        var b = Random(k * ldb + 1, 8);
+        var scale = Random(k + 1, 9);
+        var c = Random(m * ldc, 10);
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var expected = (float[])c.Clone();
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double sum = accumulate ? c[i * ldc + j] : 0;
+                    for (int p = 0; p < k; p++) sum += (double)a[i * ars + p * acs] * (scaled ? scale[p] : 1) * b[p * ldb + j];
+                    expected[i * ldc + j] = (float)sum;
+                }
+            var actual = (float[])c.Clone();
+            fixed (float* pa = a, pb = b, ps = scale, pc = actual)
+                Gemm.MultiplyOuter(pa, ars, acs, scaled ? ps : null, pb, ldb, pc, ldc, m, n, k, accumulate);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < ldc; j++)
+                {
+                    int idx = i * ldc + j;
+                    float want = j < n ? expected[idx] : c[idx]; // padding columns untouched
+                    Assert.True(MathF.Abs(want - actual[idx]) <= 1e-4f * (1 + k / 64f), $"({i}, {j}): {want} vs {actual[idx]}");
+                }
+        }
+    }
+
+    [Theory]
     [InlineData(64, 2, false)]
     [InlineData(64, 1, false)]
     [InlineData(48, 3, true)]

@@ -172,7 +172,7 @@ internal static unsafe class SsdScan
                 {
                     var vct = Vector512.Create(ct);
                     for (; j + 16 <= t + 1; j += 16)
-                        Vector512.Store(Vector512.Load(cbrow + j) * Vector512.Exp(vct - Vector512.Load(cum + j)) * Vector512.Load(dts + j), mrow + j);
+                        Vector512.Store(Vector512.Load(cbrow + j) * VectorTranscendentals.Exp(vct - Vector512.Load(cum + j)) * Vector512.Load(dts + j), mrow + j);
                 }
                 for (; j <= t; j++) mrow[j] = cbrow[j] * MathF.Exp(ct - cum[j]) * dts[j];
                 for (; j < Math.Min(q, (t / CausalBlock + 1) * CausalBlock); j++) mrow[j] = 0f;

@@ -40,6 +40,35 @@ internal static unsafe partial class Gemm
         if (row < m) OuterScalar(a + row * (nint)ars, ars, acs, scale, b, ldb, c + row * (nint)ldc, ldc, m - row, n, k);
     }
 
+    /// <summary>The same product spread over cores, in tiles of up to 64 rows by 256 columns (use for short k).</summary>
+    public static void MultiplyOuter(CpuParallel parallel, float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool accumulate)
+    {
+        if (m <= 0 || n <= 0) return;
+        const int tileM = 64, tileN = 256;
+        int tilesM = (m + tileM - 1) / tileM, tilesN = (n + tileN - 1) / tileN;
+        if (parallel.MaxDegreeOfParallelism == 1 || tilesM * tilesN == 1)
+        {
+            MultiplyOuter(a, ars, acs, scale, b, ldb, c, ldc, m, n, k, accumulate);
+            return;
+        }
+        var tiles = new OuterTiles { A = a, Ars = ars, Acs = acs, Scale = scale, B = b, Ldb = ldb, C = c, Ldc = ldc, M = m, N = n, K = k, Accumulate = accumulate, TilesM = tilesM };
+        parallel.For(tilesM * tilesN, ref tiles);
+    }
+
+    private struct OuterTiles : IParallelWork
+    {
+        public float* A, Scale, B, C;
+        public int Ars, Acs, Ldb, Ldc, M, N, K, TilesM;
+        public bool Accumulate;
+
+        public readonly void Run(int tile, int worker)
+        {
+            int i0 = tile % TilesM * 64, j0 = tile / TilesM * 256;
+            MultiplyOuter(A + i0 * (nint)Ars, Ars, Acs, Scale, B + j0, Ldb, C + i0 * (nint)Ldc + j0, Ldc,
+                Math.Min(64, M - i0), Math.Min(256, N - j0), K, Accumulate);
+        }
+    }
+
     private static void OuterScalar(float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int m, int n, int k)
     {
         for (int i = 0; i < m; i++)

@@ -52,7 +52,7 @@ public sealed unsafe class Mamba1Model : MambaModel
         Gemm.MultiplyTransposed(parallel, x, e, w.XProj.Pointer, e, dbc, xProjWidth, rows, xProjWidth, e, accumulate: false);
 
         float* dt = scratch.Get(ScratchSlot.Dt, (long)rows * e);
-        Gemm.MultiplyTransposed(parallel, dbc, xProjWidth, w.DtProj.Pointer, r, dt, e, rows, e, r, accumulate: false);
+        Gemm.MultiplyOuter(parallel, dbc, xProjWidth, 1, null, w.DtProjT.Pointer, e, dt, e, rows, e, r, accumulate: false);
 
         float* y = scratch.Get(ScratchSlot.Y, (long)rows * e);
         SelectiveScan.Forward(parallel, new SelectiveScan.Operands

@@ -42,22 +42,6 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary>SiLU(x) = x * sigmoid(x), in place.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SiLUInPlace(float* x, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                var v = Vector512.Load(x + i);
-                Vector512.Store(VectorTranscendentals.SiLU(v), x + i);
-            }
-        }
-        for (; i < n; i++) x[i] = SiLU(x[i]);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SiLU(float x) => x / (1f + MathF.Exp(-x));
 

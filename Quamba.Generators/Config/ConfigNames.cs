@@ -48,7 +48,12 @@ namespace Quamba.Generators.Config
             bool upper = true;
             foreach (char c in name ?? "")
             {
-                if (c < 128 && char.IsLetterOrDigit(c))
+                if (c == '_' && builder.Length > 0)
+                {
+                    builder.Append(c);
+                    upper = false;
+                }
+                else if (c < 128 && char.IsLetterOrDigit(c))
                 {
                     builder.Append(upper ? char.ToUpperInvariant(c) : c);
                     upper = false;

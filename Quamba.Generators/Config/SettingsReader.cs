@@ -92,8 +92,10 @@ namespace Quamba.Generators.Config
                 }
             }
 
+            // The online rotation of y: fused with int8 quantization for A8 layers, float-out for W4A16 (its 4-bit
+            // out_proj weights carry the rotation); FP16 layers need none.
             HadamardSize? hadamard = null;
-            if (any8BitActivations)
+            if (layers.Value.Any(l => l != LayerPrecision.Fp16))
             {
                 hadamard = ConfigNames.Hadamard(shape.DInner);
                 if (hadamard is null)

@@ -141,7 +141,7 @@ public class ConfigDiagnosticTests
     }
 
     [Fact]
-    public void QC0007_NotReportedWithoutInt8Activations()
+    public void QC0007_NotReportedForFp16()
     {
         var result = RunConfig("{ \"architecture\": \"mamba1\", \"precision\": \"fp16\", \"shape\": { \"d_model\": 352, \"n_layer\": 6, \"vocab_size\": 4096 } }");
         Assert.Empty(result.Errors);

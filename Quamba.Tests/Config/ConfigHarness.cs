@@ -21,10 +21,12 @@ internal static class ConfigHarness
         public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
     }
 
-    public static GeneratorDriver Driver(IEnumerable<InputFile> files) =>
+    public static GeneratorDriver Driver(IEnumerable<InputFile> files) => Driver(files, files.Select(f => (AdditionalText)new MemoryText(f.Path, f.Text)).ToList());
+
+    public static GeneratorDriver Driver(IEnumerable<InputFile> files, IReadOnlyList<AdditionalText> texts) =>
         CSharpGeneratorDriver.Create(
             [new ConfigGenerator().AsSourceGenerator()],
-            additionalTexts: files.Select(f => (AdditionalText)new MemoryText(f.Path, f.Text)).ToImmutableArray(),
+            additionalTexts: texts.ToImmutableArray(),
             parseOptions: GeneratorHarness.Parse,
             optionsProvider: new Options(files.ToDictionary(f => f.Path, f => f.Kind)),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));

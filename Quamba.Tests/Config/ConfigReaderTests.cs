@@ -34,7 +34,8 @@ public class ConfigReaderTests
         Assert.Equal(new ModelShape(2560, 5120, 128, 64, 1, 80, 4, 0, 256, 64, 50288), c.Shape);
         Assert.Equal((4, 4, 128), (c.HeadGroups, c.DimGroups, c.WeightGroupSize));
         Assert.Equal(StatePrecision.Fp16, c.StatePrecision);
-        Assert.Null(c.InnerHadamard);
+        // W4A16 layers rotate y too (float out): their 4-bit out_proj weights carry the rotation.
+        Assert.Equal(new HadamardSize(5120, 40, 7), c.InnerHadamard);
     }
 
     [Theory]
@@ -133,3 +134,4 @@ public class ConfigReaderTests
         Assert.Equal(first, second);
     }
 }
+

@@ -21,6 +21,8 @@ namespace Quamba.Generators.Config.Kernels
         /// <summary>"Type.Method" -> the precisions whose layers run it (by its element types: sbyte = int8 activations).</summary>
         public static readonly IReadOnlyDictionary<string, LayerPrecision[]> PrecisionsByKernel = new Dictionary<string, LayerPrecision[]>(StringComparer.Ordinal)
         {
+            ["HadamardKernels.HadamardQuantize"] = Int8Activations,
+            ["HadamardKernels.HadamardRotate"] = new[] { LayerPrecision.W4A16 },
         };
 
         public static ConfigKernelSet Build(QuambaConfig config, EquatableArray<LibraryKernel> library, string libraryHash)

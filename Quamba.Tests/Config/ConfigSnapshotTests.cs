@@ -50,6 +50,8 @@ public class ConfigSnapshotTests
         int end = source.IndexOf("\"\"\"u8", start, StringComparison.Ordinal);
         var lines = source.Substring(start, end - start).Split('\n');
         int indent = lines[0].TakeWhile(c => c == ' ').Count();
-        return string.Join("\n", lines.Select(l => l.Length >= indent ? l.Substring(indent) : l.TrimStart(' '))).TrimEnd(' ');
+        var text = string.Join("\n", lines.Select(l => l.Length >= indent ? l.Substring(indent) : l.TrimStart(' '))).TrimEnd(' ');
+        // A raw literal's value ends before the newline that precedes its closing delimiter.
+        return text.EndsWith('\n') ? text.Substring(0, text.Length - 1) : text;
     }
 }

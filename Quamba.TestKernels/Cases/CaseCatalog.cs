@@ -5,7 +5,8 @@ namespace Quamba.TestKernels.Cases;
 /// <summary>Every corpus case, for the emulator tests and the GPU run.</summary>
 public static class CaseCatalog
 {
-    public static IReadOnlyList<KernelCase> All { get; } =
+    /// <summary>The generator's corpus (Quamba.TestKernels.Kernels).</summary>
+    public static IReadOnlyList<KernelCase> Corpus { get; } =
     [
         new VectorAddCase(), new Saxpy4Case(), new Copy16Case(), new ScaleInPlaceCase(), new ScalarParametersCase(),
         new SmallIntegersCase(), new Int32SemanticsCase(), new Int64SemanticsCase(),
@@ -19,6 +20,9 @@ public static class CaseCatalog
         new BitTricksCase(), new HalfConversionsCase(), new BFloat16ConversionsCase(),
         new FastMathCase(), new FastTanhCase(), new TranscendentalsCase(), new RowSoftmaxCase(),
     ];
+
+    /// <summary>The corpus and the model kernels' cases (<see cref="Mamba.MambaCaseCatalog"/>): what the GPU run takes.</summary>
+    public static IReadOnlyList<KernelCase> All { get; } = [.. Corpus, .. Mamba.MambaCaseCatalog.All];
 
     public static KernelCase Get(string name) => All.Single(c => c.Name == name);
 }

@@ -1,6 +1,8 @@
 using Quamba.Kernels.Mamba;
 using Quamba.TestKernels.Cases;
 using H = Quamba.Kernels.Mamba.HadamardKernels;
+using Q = Quamba.Kernels.Mamba.ClusteredQuantization;
+using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
 
 namespace Quamba.TestKernels.Mamba;
 
@@ -23,5 +25,17 @@ public static class MambaCaseCatalog
         new HadamardRotateCase<Hadamard512>(H.HadamardRotateKernel_Hadamard512.Emulate, H.HadamardRotateKernel_Hadamard512.Launch),
         new HadamardRotateCase<Hadamard640>(H.HadamardRotateKernel_Hadamard640.Emulate, H.HadamardRotateKernel_Hadamard640.Launch),
         new HadamardRotateCase<Hadamard5120>(H.HadamardRotateKernel_Hadamard5120.Emulate, H.HadamardRotateKernel_Hadamard5120.Launch, rows: 1),
+
+        new ClusteredQuantizeCase<Mamba2Tiny>(Q.QuantizeXKernel_Mamba2Tiny.Emulate, Q.QuantizeXKernel_Mamba2Tiny.Launch, Q.QuantizeStateGroupsKernel_Mamba2Tiny.Emulate, Q.QuantizeStateGroupsKernel_Mamba2Tiny.Launch),
+        new ClusteredQuantizeCase<Mamba2_2p7B>(Q.QuantizeXKernel_Mamba2_2p7B.Emulate, Q.QuantizeXKernel_Mamba2_2p7B.Launch, Q.QuantizeStateGroupsKernel_Mamba2_2p7B.Emulate, Q.QuantizeStateGroupsKernel_Mamba2_2p7B.Launch),
+
+        Mamba1ConvCase<Mamba1Tiny>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1Tiny.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1Tiny.Launch, batch: 2, length: 70),
+        Mamba1ConvCase<Mamba1Tiny>.Step(Conv.Mamba1ConvStepKernel_Mamba1Tiny.Emulate, Conv.Mamba1ConvStepKernel_Mamba1Tiny.Launch, batch: 3),
+        Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, batch: 1, length: 5),
+        Mamba1ConvCase<Mamba1_2p8B>.Step(Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Launch, batch: 2),
+        Mamba2ConvCase<Mamba2Tiny>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2Tiny.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2Tiny.Launch, batch: 2, length: 70),
+        Mamba2ConvCase<Mamba2Tiny>.Step(Conv.Mamba2ConvStepKernel_Mamba2Tiny.Emulate, Conv.Mamba2ConvStepKernel_Mamba2Tiny.Launch, batch: 3),
+        Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, batch: 1, length: 5),
+        Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, batch: 2),
     ];
 }

@@ -3,6 +3,7 @@ using Quamba.TestKernels.Cases;
 using H = Quamba.Kernels.Mamba.HadamardKernels;
 using Q = Quamba.Kernels.Mamba.ClusteredQuantization;
 using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
+using S1 = Quamba.Kernels.Mamba.Mamba1ScanKernels;
 
 namespace Quamba.TestKernels.Mamba;
 
@@ -37,5 +38,10 @@ public static class MambaCaseCatalog
         Mamba2ConvCase<Mamba2Tiny>.Step(Conv.Mamba2ConvStepKernel_Mamba2Tiny.Emulate, Conv.Mamba2ConvStepKernel_Mamba2Tiny.Launch, batch: 3),
         Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, batch: 1, length: 5),
         Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, batch: 2),
+
+        Mamba1ScanCase<Mamba1Tiny>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1Tiny.Launch, batch: 2, length: 40),
+        Mamba1ScanCase<Mamba1Tiny>.Step(S1.Mamba1ScanStepKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanStepKernel_Mamba1Tiny.Launch, batch: 2),
+        Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, batch: 1, length: 3),
+        Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, batch: 1),
     ];
 }

@@ -4,6 +4,7 @@ using H = Quamba.Kernels.Mamba.HadamardKernels;
 using Q = Quamba.Kernels.Mamba.ClusteredQuantization;
 using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
 using S1 = Quamba.Kernels.Mamba.Mamba1ScanKernels;
+using Norm = Quamba.Kernels.Mamba.RmsNormKernels;
 
 namespace Quamba.TestKernels.Mamba;
 
@@ -43,5 +44,11 @@ public static class MambaCaseCatalog
         Mamba1ScanCase<Mamba1Tiny>.Step(S1.Mamba1ScanStepKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanStepKernel_Mamba1Tiny.Launch, batch: 2),
         Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, batch: 1, length: 3),
         Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, batch: 1),
+
+        new ResidualRmsNormCase<Row192>(Norm.ResidualRmsNormQuantizeKernel_Row192.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row192.Launch, Norm.ResidualRmsNormKernel_Row192.Emulate, Norm.ResidualRmsNormKernel_Row192.Launch),
+        new ResidualRmsNormCase<Row256>(Norm.ResidualRmsNormQuantizeKernel_Row256.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row256.Launch, Norm.ResidualRmsNormKernel_Row256.Emulate, Norm.ResidualRmsNormKernel_Row256.Launch),
+        new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch, Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch),
+        new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch),
+        new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch),
     ];
 }

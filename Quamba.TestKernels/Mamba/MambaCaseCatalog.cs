@@ -5,6 +5,7 @@ using Q = Quamba.Kernels.Mamba.ClusteredQuantization;
 using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
 using S1 = Quamba.Kernels.Mamba.Mamba1ScanKernels;
 using Norm = Quamba.Kernels.Mamba.RmsNormKernels;
+using S2 = Quamba.Kernels.Mamba.Mamba2SsdKernels;
 
 namespace Quamba.TestKernels.Mamba;
 
@@ -50,5 +51,11 @@ public static class MambaCaseCatalog
         new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch, Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch),
         new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch),
         new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch),
+
+        Mamba2SsdCase<Mamba2Tiny>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2Tiny.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2Tiny.Launch, batch: 2, length: 150),
+        Mamba2SsdCase<Mamba2Tiny>.Step(S2.Mamba2SsdStepKernel_Mamba2Tiny.Emulate, S2.Mamba2SsdStepKernel_Mamba2Tiny.Launch, batch: 2),
+        Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, batch: 1, length: 20),
+        Mamba2SsdCase<Mamba2TestQ256>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2TestQ256.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2TestQ256.Launch, batch: 2, length: 300),
+        Mamba2SsdCase<Mamba2_2p7B>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B.Launch, batch: 1),
     ];
 }

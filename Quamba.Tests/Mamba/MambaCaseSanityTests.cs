@@ -62,8 +62,24 @@ public class MambaCaseSanityTests
         ShapeChecks.ValidateMamba1<Mamba1_2p8B>();
         ShapeChecks.ValidateMamba2<Mamba2Tiny>();
         ShapeChecks.ValidateMamba2<Mamba2_2p7B>();
+        ShapeChecks.ValidateMamba2<Mamba2TestQ256>();
+        Assert.Throws<ArgumentException>(() => ShapeChecks.ValidateMamba2<BadShape>());
         ShapeChecks.ValidateRow<Row192>();
         ShapeChecks.ValidateRow<Row256>();
         ShapeChecks.ValidateRow<Row2560>();
+    }
+
+    private struct BadShape : IMamba2Shape
+    {
+        public static int ModelDim => 64;
+        public static int InnerDim => 128;
+        public static int StateDim => 16; // not a multiple of 32
+        public static int HeadDim => 32;
+        public static int Heads => 4;
+        public static int StateGroups => 1;
+        public static int ConvWidth => 4;
+        public static int ChunkSize => 64;
+        public static int HeadGroups => 4;
+        public static int DimGroups => 4;
     }
 }

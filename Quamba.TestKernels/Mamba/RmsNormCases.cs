@@ -19,8 +19,8 @@ public delegate void GatedRmsNormLaunch(CudaStream stream, LaunchConfig config, 
 /// </summary>
 public sealed class ResidualRmsNormCase<TShape> : KernelCase where TShape : IRowShape
 {
-    private const int Rows = 4;
     private const float Eps = 1e-5f;
+    private readonly int Rows;
     private readonly float[] _residual, _delta, _weight;
     private readonly float _scale;
     private readonly ResidualRmsNormQuantizeEmulate _qe;
@@ -28,9 +28,10 @@ public sealed class ResidualRmsNormCase<TShape> : KernelCase where TShape : IRow
     private readonly ResidualRmsNormEmulate _fe;
     private readonly ResidualRmsNormLaunch _fl;
 
-    public ResidualRmsNormCase(ResidualRmsNormQuantizeEmulate qe, ResidualRmsNormQuantizeLaunch ql, ResidualRmsNormEmulate fe, ResidualRmsNormLaunch fl)
+    public ResidualRmsNormCase(ResidualRmsNormQuantizeEmulate qe, ResidualRmsNormQuantizeLaunch ql, ResidualRmsNormEmulate fe, ResidualRmsNormLaunch fl, int rows = 4)
     {
         (_qe, _ql, _fe, _fl) = (qe, ql, fe, fl);
+        Rows = rows;
         _residual = MambaInputs.Activations(700 + TShape.Width, Rows * TShape.Width);
         _delta = MambaInputs.Activations(701 + TShape.Width, Rows * TShape.Width, outlierEvery: 1000);
         _weight = MambaInputs.Floats(702 + TShape.Width, TShape.Width, 0.5f, 1.5f);
@@ -66,17 +67,18 @@ public sealed class ResidualRmsNormCase<TShape> : KernelCase where TShape : IRow
 /// <summary>Mamba2's gated RMSNorm with z read from in_proj's rows; within 1e-5 + 1e-5 relative (GPU: SiLU's exp approximated).</summary>
 public sealed class GatedRmsNormCase<TShape> : KernelCase where TShape : IMamba2Shape
 {
-    private const int Rows = 3;
     private const float Eps = 1e-5f, ZScale = 0.03f;
+    private readonly int Rows;
     private readonly float[] _y, _weight;
     private readonly sbyte[] _inProj;
     private readonly GatedRmsNormEmulate _emulate;
     private readonly GatedRmsNormLaunch _launch;
     private static int InProjWidth => 2 * TShape.InnerDim + 2 * TShape.StateGroups * TShape.StateDim + TShape.Heads;
 
-    public GatedRmsNormCase(GatedRmsNormEmulate emulate, GatedRmsNormLaunch launch)
+    public GatedRmsNormCase(GatedRmsNormEmulate emulate, GatedRmsNormLaunch launch, int rows = 3)
     {
         (_emulate, _launch) = (emulate, launch);
+        Rows = rows;
         _y = MambaInputs.Activations(750 + TShape.InnerDim, Rows * TShape.InnerDim);
         _inProj = MambaInputs.Codes(751 + TShape.InnerDim, Rows * InProjWidth);
         _weight = MambaInputs.Floats(752 + TShape.InnerDim, TShape.InnerDim, 0.5f, 1.5f);

@@ -15,7 +15,7 @@ public static class CaseCatalog
         new InlinedHelpersCase(), new ComplexIterationsCase(), new RowSumCase<Tile256x64>(), new RowSumCase<Tile512x128>(),
         new BlockSumCase(), new WarpSumCase(), new WarpScanCase(), new WarpVotesCase(),
         new HistogramCase(), new AtomicOperationsCase(),
-        new Dp4aElementwiseCase(), new Int8GemvCase(),
+        new Dp4aElementwiseCase(), new Int8GemvCase(), new Int8GemvCase(16, 2688) /* both the unrolled loop and its tail */,
         new DynamicReverseCase(), new TransposeCase(), new Index3DCase(), new SortEightCase(),
         new BitTricksCase(), new HalfConversionsCase(), new BFloat16ConversionsCase(),
         new FastMathCase(), new FastTanhCase(), new TranscendentalsCase(), new RowSoftmaxCase(),

@@ -111,7 +111,9 @@ public class CorpusGpuTests(GpuFixture gpu, ITestOutputHelper output)
         return stop.ElapsedMillisecondsSince(start) / repetitions;
     }
 
+    /// <summary>The corpus's generated kernels and the model kernels' (Quamba.Kernels.Mamba).</summary>
     private static IEnumerable<KernelDescriptor> GeneratedDescriptors() => typeof(CaseCatalog).Assembly.GetTypes()
+        .Concat(typeof(Quamba.Kernels.Mamba.IMamba1Shape).Assembly.GetTypes())
         .Where(t => t.IsNested && t.IsAbstract && t.IsSealed)
         .Select(t => t.GetField("Descriptor")?.GetValue(null))
         .OfType<KernelDescriptor>();

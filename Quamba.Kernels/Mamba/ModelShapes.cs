@@ -53,6 +53,24 @@ public struct Mamba2_2p7B : IMamba2Shape
     public static int DimGroups => 4;
 }
 
+/// <summary>
+/// A test shape for the emulator: mamba2-2.7b's chunk (256, so a chunk has several 64-row tiles) on a narrow layer
+/// (H 2, P 32, N 32, G 1), which the CI can afford to run over more than one chunk.
+/// </summary>
+public struct Mamba2TestQ256 : IMamba2Shape
+{
+    public static int ModelDim => 32;
+    public static int InnerDim => 64;
+    public static int StateDim => 32;
+    public static int HeadDim => 32;
+    public static int Heads => 2;
+    public static int StateGroups => 1;
+    public static int ConvWidth => 4;
+    public static int ChunkSize => 256;
+    public static int HeadGroups => 2;
+    public static int DimGroups => 4;
+}
+
 /// <summary>Hadamard of mamba1-tiny's E: 384 = 12 x 32.</summary>
 public struct Hadamard384 : IHadamardShape
 {

@@ -20,8 +20,8 @@ public static class ShapeChecks
         Require(TShape.InnerDim == TShape.Heads * TShape.HeadDim, name, $"InnerDim {TShape.InnerDim} must equal Heads * HeadDim = {TShape.Heads * TShape.HeadDim}");
         Require(TShape.StateGroups > 0 && TShape.Heads % TShape.StateGroups == 0, name, $"Heads {TShape.Heads} must be a multiple of StateGroups {TShape.StateGroups}");
         Require(TShape.StateDim is > 0 and <= 256 && TShape.StateDim % 32 == 0, name, $"StateDim {TShape.StateDim} must be a multiple of 32 up to 256");
-        Require(TShape.HeadDim is > 0 and <= 128 && TShape.HeadDim % 8 == 0, name, $"HeadDim {TShape.HeadDim} must be a multiple of 8 up to 128");
-        Require(TShape.ChunkSize is 32 or 64 or 128 or 256, name, $"ChunkSize {TShape.ChunkSize} must be 32, 64, 128 or 256");
+        Require(TShape.HeadDim is > 0 and <= 128 && TShape.HeadDim % 32 == 0, name, $"HeadDim {TShape.HeadDim} must be a multiple of 32 up to 128");
+        Require(TShape.ChunkSize is 64 or 128 or 256, name, $"ChunkSize {TShape.ChunkSize} must be 64, 128 or 256");
         Require(TShape.ConvWidth is >= 2 and <= 4, name, $"ConvWidth {TShape.ConvWidth} must be 2..4");
         Require(TShape.HeadGroups >= 1 && TShape.HeadGroups <= TShape.Heads / TShape.StateGroups, name, $"HeadGroups {TShape.HeadGroups} must be 1..{TShape.Heads / TShape.StateGroups}");
         Require(TShape.DimGroups >= 1 && TShape.DimGroups <= TShape.HeadDim, name, $"DimGroups {TShape.DimGroups} must be 1..{TShape.HeadDim}");

@@ -17,7 +17,7 @@ namespace Quamba.Kernels.Mamba;
 // Constraints (checked at run time by ShapeChecks.Validate, and for every instance here by the tests):
 //   IMamba1Shape: StateDim in {8, 16, 32}; ConvWidth in 2..4; InnerDim % 32 == 0.
 //   IMamba2Shape: InnerDim == Heads * HeadDim; Heads % StateGroups == 0; StateDim % 32 == 0 (<= 256);
-//                 HeadDim % 8 == 0 (<= 128); ChunkSize in {32, 64, 128, 256}; ConvWidth in 2..4;
+//                 HeadDim % 32 == 0 (<= 128); ChunkSize in {64, 128, 256}; ConvWidth in 2..4;
 //                 HeadGroups in 1..Heads/StateGroups; DimGroups in 1..HeadDim.
 //   IHadamardShape: Width == BaseOrder * WalshSize, BaseOrder in {1, 12, 20, 28, 40}, WalshSize a power of two.
 //   IRowShape: Width % 32 == 0.

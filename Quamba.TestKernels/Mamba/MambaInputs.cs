@@ -43,3 +43,32 @@ internal static class MambaInputs
         return m;
     }
 }
+
+/// <summary>A valid Quamba2 cross-head grouping for a shape: head groups non-empty, dim-group ranges increasing.</summary>
+internal sealed record ClusterTable(int[] HeadGroupOfHead, int[] DimGroupBoundaries, float[] Scales)
+{
+    public static ClusterTable Create(int seed, int heads, int headDim, int stateGroups, int headGroups, int dimGroups, float minScale, float maxScale)
+    {
+        var random = new Random(seed);
+        int headsPerGroup = heads / stateGroups;
+        var hg = new int[heads];
+        for (int g = 0; g < stateGroups; g++)
+        {
+            // Every head group gets one head first, the rest at random; then shuffle within the state group.
+            var labels = Enumerable.Range(0, headsPerGroup).Select(i => i < headGroups ? i : random.Next(headGroups)).OrderBy(_ => random.Next()).ToArray();
+            Array.Copy(labels, 0, hg, g * headsPerGroup, headsPerGroup);
+        }
+        var bounds = new int[stateGroups * headGroups * (dimGroups + 1)];
+        for (int group = 0; group < stateGroups * headGroups; group++)
+        {
+            // dimGroups - 1 distinct cut points in 1..headDim-1.
+            var cuts = Enumerable.Range(1, headDim - 1).OrderBy(_ => random.Next()).Take(dimGroups - 1).Order().ToArray();
+            int b = group * (dimGroups + 1);
+            bounds[b] = 0;
+            for (int d = 0; d < dimGroups - 1; d++) bounds[b + d + 1] = cuts[d];
+            bounds[b + dimGroups] = headDim;
+        }
+        var scales = MambaInputs.Floats(seed + 1, stateGroups * headGroups * dimGroups, minScale, maxScale);
+        return new ClusterTable(hg, bounds, scales);
+    }
+}

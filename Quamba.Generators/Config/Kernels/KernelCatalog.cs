@@ -23,6 +23,19 @@ namespace Quamba.Generators.Config.Kernels
         {
             ["HadamardKernels.HadamardQuantize"] = Int8Activations,
             ["HadamardKernels.HadamardRotate"] = new[] { LayerPrecision.W4A16 },
+            // The int8-activation (A8) model kernels: int8 in, int8 or float out.
+            ["CausalConv1dKernels.Mamba1ConvPrefill"] = Int8Activations,
+            ["CausalConv1dKernels.Mamba1ConvStep"] = Int8Activations,
+            ["CausalConv1dKernels.Mamba2ConvPrefill"] = Int8Activations,
+            ["CausalConv1dKernels.Mamba2ConvStep"] = Int8Activations,
+            ["ClusteredQuantization.QuantizeX"] = Int8Activations,
+            ["ClusteredQuantization.QuantizeStateGroups"] = Int8Activations,
+            ["Mamba1ScanKernels.Mamba1ScanPrefill"] = Int8Activations,
+            ["Mamba1ScanKernels.Mamba1ScanStep"] = Int8Activations,
+            ["Mamba2SsdKernels.Mamba2SsdPrefill"] = Int8Activations,
+            ["Mamba2SsdKernels.Mamba2SsdStep"] = Int8Activations,
+            ["RmsNormKernels.ResidualRmsNormQuantize"] = Int8Activations,
+            // RmsNormKernels.ResidualRmsNorm (float out: A16 layers and the final norm) and GatedRmsNorm serve every layer.
         };
 
         public static ConfigKernelSet Build(QuambaConfig config, EquatableArray<LibraryKernel> library, string libraryHash)

@@ -10,8 +10,9 @@ namespace Quamba.Kernels.Mamba;
 /// (quantizing) <c>round_half_even(y / scale)</c>.
 /// </summary>
 /// <remarks>
-/// One block per row (<see cref="Launch"/>). The row is staged in shared memory (n floats, 20 KB at n = 5120),
-/// the Walsh-Hadamard stages run there with one barrier per stage, and the m x m step gives each thread a column b
+/// One block per row (<see cref="Launch"/>). The row is staged in shared memory (n floats, 20 KB at n = 5120);
+/// for 2^k in {32, 64, 128} each warp runs the Walsh-Hadamard stages of a segment in registers (shuffles) before
+/// storing it, otherwise they run in shared memory with one barrier per stage; then the m x m step gives each thread a column b
 /// and four outputs a2..a2+3 at a time: four accumulators in registers, one shared load of z[a, b] and one
 /// broadcast 128-bit load of the four signs per term, results stored straight to global memory (coalesced over b).
 /// </remarks>
@@ -107,6 +108,8 @@ public static partial class HadamardKernels
     {
         int t = Gpu.ThreadIdxX, threads = Gpu.BlockDimX;
         int baseRow = r * TShape.Width;
+        if (TShape.WalshSize == 32 || TShape.WalshSize == 64 || TShape.WalshSize == 128)
+            return WalshStagesInWarps<TShape>(input, baseSigns, row, signs, r);
         for (int i = t; i < TShape.Width; i += threads) row[i] = input[baseRow + i];
         if (TShape.BaseOrder > 1)
         {
@@ -133,6 +136,82 @@ public static partial class HadamardKernels
             logH++;
             Gpu.SyncThreads();
         }
+        return (float)(1.0 / Math.Sqrt((double)TShape.Width));
+    }
+
+    /// <summary>
+    /// <see cref="WalshStages{TShape}"/> for 2^k in {32, 64, 128}: one warp per segment, lane l holding elements
+    /// l + 32 j (j &lt; 2^k / 32) in registers, loaded straight from global memory (coalesced). Stages h = 1..16 pair
+    /// lanes l and l ^ h through a shuffle (the lower lane keeps a + b, the upper a - b), stages 32 and 64 pair
+    /// registers; the same additions and subtractions, stage by stage, as the shared-memory form. One barrier.
+    /// </summary>
+    private static float WalshStagesInWarps<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> row, DeviceSpan<Float4> signs, int r)
+        where TShape : IHadamardShape
+    {
+        int t = Gpu.ThreadIdxX, threads = Gpu.BlockDimX;
+        int lane = t & 31;
+        int warp = t / 32, warps = threads / 32;
+        int baseRow = r * TShape.Width;
+        const int W = 32;
+        for (int segment = warp; segment < TShape.BaseOrder; segment += warps)
+        {
+            int s0 = segment * TShape.WalshSize + lane;
+            float v0 = input[baseRow + s0];
+            float v1 = 0f, v2 = 0f, v3 = 0f;
+            if (TShape.WalshSize >= 64) v1 = input[baseRow + s0 + W];
+            if (TShape.WalshSize >= 128)
+            {
+                v2 = input[baseRow + s0 + 2 * W];
+                v3 = input[baseRow + s0 + 3 * W];
+            }
+            for (int h = 1; h < W; h <<= 1)
+            {
+                bool upper = (lane & h) != 0;
+                float o0 = Warp.ShuffleXor(v0, h);
+                v0 = upper ? o0 - v0 : v0 + o0;
+                if (TShape.WalshSize >= 64)
+                {
+                    float o1 = Warp.ShuffleXor(v1, h);
+                    v1 = upper ? o1 - v1 : v1 + o1;
+                }
+                if (TShape.WalshSize >= 128)
+                {
+                    float o2 = Warp.ShuffleXor(v2, h);
+                    v2 = upper ? o2 - v2 : v2 + o2;
+                    float o3 = Warp.ShuffleXor(v3, h);
+                    v3 = upper ? o3 - v3 : v3 + o3;
+                }
+            }
+            if (TShape.WalshSize >= 64)
+            {
+                float a0 = v0, a2 = v2;
+                v0 = a0 + v1;
+                v1 = a0 - v1;
+                if (TShape.WalshSize >= 128)
+                {
+                    v2 = a2 + v3;
+                    v3 = a2 - v3;
+                    float b0 = v0, b1 = v1;
+                    v0 = b0 + v2;
+                    v2 = b0 - v2;
+                    v1 = b1 + v3;
+                    v3 = b1 - v3;
+                }
+            }
+            row[s0] = v0;
+            if (TShape.WalshSize >= 64) row[s0 + W] = v1;
+            if (TShape.WalshSize >= 128)
+            {
+                row[s0 + 2 * W] = v2;
+                row[s0 + 3 * W] = v3;
+            }
+        }
+        if (TShape.BaseOrder > 1)
+        {
+            for (int e = t; e < TShape.BaseOrder * TShape.BaseOrder / 4; e += threads)
+                signs[e] = new Float4(baseSigns[4 * e], baseSigns[4 * e + 1], baseSigns[4 * e + 2], baseSigns[4 * e + 3]);
+        }
+        Gpu.SyncThreads();
         return (float)(1.0 / Math.Sqrt((double)TShape.Width));
     }
 

@@ -23,12 +23,17 @@ public abstract unsafe class MambaModel : IDisposable
         _parallel = parallel ?? CpuParallel.Default;
     }
 
-    /// <summary>Reads config.json and the *.safetensors weights of a checkpoint directory (F32, F16, BF16 or F64).</summary>
+    /// <summary>Reads config.json and the *.safetensors weights of a checkpoint directory (F32, F16, BF16 or F64), or a quantized folder.</summary>
     public static MambaModel Load(string directory) => Load(directory, maxDegreeOfParallelism: 0);
 
-    /// <summary>As <see cref="Load(string)"/>, using at most <paramref name="maxDegreeOfParallelism"/> threads (0: all cores).</summary>
+    /// <summary>
+    /// As <see cref="Load(string)"/>, using at most <paramref name="maxDegreeOfParallelism"/> threads (0: all cores).
+    /// A folder with a quantization.json is a quantized checkpoint and loads as a <see cref="Quantization.Execution.QuantizedMambaModel"/>.
+    /// </summary>
     public static MambaModel Load(string directory, int maxDegreeOfParallelism) =>
-        Load(directory, ModelConfig.Load(directory), maxDegreeOfParallelism);
+        Quantization.Checkpoint.QuantizedCheckpoint.IsQuantized(directory)
+            ? Quantization.Execution.QuantizedMambaModel.Create(Quantization.Checkpoint.QuantizedCheckpoint.Load(directory), maxDegreeOfParallelism)
+            : Load(directory, ModelConfig.Load(directory), maxDegreeOfParallelism);
 
     /// <summary>Loads the weights of <paramref name="directory"/> under a given config (tests vary e.g. the chunk size).</summary>
     internal static MambaModel Load(string directory, ModelConfig config, int maxDegreeOfParallelism)

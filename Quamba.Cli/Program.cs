@@ -15,6 +15,7 @@ public static class Program
             TokenizeCommand.Create(),
             RandomModelCommand.Create(),
             BenchCommand.Create(),
+            QuantizeCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         try

@@ -16,6 +16,7 @@ public static class Program
             RandomModelCommand.Create(),
             BenchCommand.Create(),
             QuantizeCommand.Create(),
+            AblateCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         try

@@ -22,7 +22,12 @@ public static class ModelQuantizer
     public const string WeightStage = "quantizing weights";
 
     public static QuantizedCheckpoint Quantize(string modelDirectory, QuantizationOptions options,
-        IProgress<QuantizationProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<QuantizationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Build(Prepare(modelDirectory, options, progress, cancellationToken), progress, cancellationToken);
+
+    /// <summary>Steps 1-3: transforms and calibration; what <see cref="Build"/> (and the ablation) start from.</summary>
+    internal static PreparedQuantization Prepare(string modelDirectory, QuantizationOptions options,
+        IProgress<QuantizationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var floats = FloatCheckpoint.Load(modelDirectory);
@@ -37,8 +42,7 @@ public static class ModelQuantizer
         };
         // W4A16 needs no activation scales; calibration runs only for int8 activations or GPTQ's Hessians.
         bool anyInt8 = precisions.Any(p => p.HasInt8Activations()) || headPrecision.HasInt8Activations();
-        bool calibrate = anyInt8 || options.Gptq;
-        CalibrationData? data = calibrate ? LoadCalibration(modelDirectory, options) : null;
+        CalibrationData? data = anyInt8 || options.Gptq ? LoadCalibration(modelDirectory, options) : null;
 
         LayerClustering[]? clustering = null;
         if (data is not null && recipe.GroupedScales && config.Architecture == MambaArchitecture.Mamba2 && anyInt8)
@@ -54,16 +58,24 @@ public static class ModelQuantizer
             collector = new ActivationCollector(config, recipe, options.Gptq, clustering?.Select(c => c.Table).ToArray(), options.PercentileAlpha);
             RunOnTransformedModel(floats, data, collector, Report(progress, CalibrationStage, data.Windows.Count), cancellationToken);
         }
+        return new PreparedQuantization(floats, options, recipe, precisions, headPrecision, data, clustering, collector);
+    }
 
-        var builder = new QuantizedTensorBuilder(floats, recipe, options, collector);
+    /// <summary>Steps 4-6: Hadamard fusion, weight quantization, the checkpoint and its manifest.</summary>
+    internal static QuantizedCheckpoint Build(PreparedQuantization prepared, IProgress<QuantizationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (floats, options, recipe) = (prepared.Transformed, prepared.Options, prepared.Recipe);
+        var config = floats.Config;
+        var data = prepared.Calibration;
+        var builder = new QuantizedTensorBuilder(floats, recipe, options, prepared.Collector);
         var layers = new LayerManifest[config.NumLayers];
         for (int l = 0; l < config.NumLayers; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            layers[l] = builder.Layer(l, precisions[l], clustering?[l]);
+            layers[l] = builder.Layer(l, prepared.Precisions[l], prepared.Clustering?[l]);
             progress?.Report(new QuantizationProgress(WeightStage, l + 1, config.NumLayers + 1));
         }
-        var head = builder.Head(headPrecision);
+        var head = builder.Head(prepared.HeadPrecision);
         progress?.Report(new QuantizationProgress(WeightStage, config.NumLayers + 1, config.NumLayers + 1));
 
         var manifest = new QuantizationManifest
@@ -135,7 +147,7 @@ public static class ModelQuantizer
     /// Calibrates the transformed float model. It is materialised as a temporary float checkpoint folder (deleted
     /// afterwards) and loaded by the ordinary float loader, so calibration observes exactly the model being quantized.
     /// </summary>
-    private static void RunOnTransformedModel(FloatCheckpoint floats, CalibrationData data, IActivationObserver observer,
+    internal static void RunOnTransformedModel(FloatCheckpoint floats, CalibrationData data, IActivationObserver observer,
         IProgress<int>? progress, CancellationToken cancellationToken)
     {
         string temporary = Path.Combine(Path.GetTempPath(), "quamba-calibration-" + Guid.NewGuid().ToString("N"));

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Quamba.Model.Backends.Cpu;
 
 namespace Quamba.Model.Quantization.Execution;
@@ -33,7 +34,12 @@ internal static unsafe class ActivationCodec
     /// <summary>dst[r, :] = src[r, :] * scale (contiguous rows of <paramref name="width"/>).</summary>
     public static void Dequantize(sbyte* src, float* dst, long count, float scale)
     {
-        for (long i = 0; i < count; i++) dst[i] = src[i] * scale;
+        for (long i0 = 0; i0 < count; i0 += 1 << 20)
+        {
+            var d = new Span<float>(dst + i0, (int)Math.Min(1 << 20, count - i0));
+            TensorPrimitives.ConvertChecked<sbyte, float>(new ReadOnlySpan<sbyte>(src + i0, d.Length), d);
+            TensorPrimitives.Multiply(d, scale, d);
+        }
     }
 
     private struct PerTensorWork : IRangeWork
@@ -62,7 +68,16 @@ internal static unsafe class ActivationCodec
             {
                 float* s = Src + (long)r * SrcStride;
                 sbyte* d = Dst + (long)r * DstStride;
-                for (int c = 0; c < Width; c++) d[c] = Int8Quantization.Quantize(s[c], Scales[c]);
+                // Channels sharing a scale are contiguous runs (per tensor, per segment, per dim group): each run takes
+                // the vectorised quantizer, which rounds exactly as the scalar one.
+                for (int c0 = 0; c0 < Width;)
+                {
+                    float scale = Scales[c0];
+                    int c1 = c0 + 1;
+                    while (c1 < Width && Scales[c1] == scale) c1++;
+                    Int8Quantization.Quantize(new ReadOnlySpan<float>(s + c0, c1 - c0), scale, new Span<sbyte>(d + c0, c1 - c0));
+                    c0 = c1;
+                }
             }
         }
     }
@@ -77,9 +92,9 @@ internal static unsafe class ActivationCodec
         {
             for (int r = begin; r < end; r++)
             {
-                sbyte* s = Src + (long)r * SrcStride;
-                float* d = Dst + (long)r * DstStride;
-                for (int c = 0; c < Width; c++) d[c] = s[c] * Scales[c];
+                var d = new Span<float>(Dst + (long)r * DstStride, Width);
+                TensorPrimitives.ConvertChecked<sbyte, float>(new ReadOnlySpan<sbyte>(Src + (long)r * SrcStride, Width), d);
+                TensorPrimitives.Multiply(d, new ReadOnlySpan<float>(Scales, Width), d);
             }
         }
     }

@@ -19,11 +19,12 @@ internal sealed unsafe class Int4Linear : QuantizedLinear
 
     public override long WeightBytes => (long)_matrix.Packed.Length + 4L * _matrix.Scales.Length;
 
-    public override void ForwardInt8(sbyte* codes, int rows, float* output, bool accumulate, float* scratch)
+    public override void ForwardInt8(CpuParallel parallel, sbyte* codes, int rows, float* output, bool accumulate, float* scratch)
     {
         int count = rows * Rows;
         float* target = accumulate ? scratch : output;
-        Int4MatrixMultiply.MultiplyW4A8(new ReadOnlySpan<sbyte>(codes, rows * Columns), rows, InputScale, _matrix, new Span<float>(target, count));
+        using (SmallProducts.Scope((long)count * Columns))
+            Int4MatrixMultiply.MultiplyW4A8(new ReadOnlySpan<sbyte>(codes, rows * Columns), rows, InputScale, _matrix, new Span<float>(target, count));
         if (accumulate) VectorMath.AddInPlace(output, scratch, count);
     }
 
@@ -31,6 +32,7 @@ internal sealed unsafe class Int4Linear : QuantizedLinear
     {
         int count = rows * Rows, k = Columns;
         float* target = accumulate ? scratch : output;
+        using var serial = SmallProducts.Scope((long)count * k);
         if (inputStride == k)
         {
             Int4MatrixMultiply.MultiplyW4A16(new ReadOnlySpan<float>(input, rows * k), rows, _matrix, new Span<float>(target, count));

@@ -28,18 +28,34 @@ internal sealed unsafe class Int8Linear : QuantizedLinear
 
     public override long WeightBytes => (long)_matrix.Data.Length + 4L * _matrix.Scales.Length;
 
-    public override void ForwardInt8(sbyte* codes, int rows, float* output, bool accumulate, float* scratch)
+    public override void ForwardInt8(CpuParallel parallel, sbyte* codes, int rows, float* output, bool accumulate, float* scratch)
     {
         int n = Rows;
         int* acc = (int*)scratch;
-        Int8MatrixMultiply.Multiply(new ReadOnlySpan<sbyte>(codes, rows * Columns), rows, _weights, new Span<int>(acc, rows * n));
-        float* scale = _outputScale.Pointer;
-        for (int r = 0; r < rows; r++)
+        using (SmallProducts.Scope((long)rows * n * Columns))
+            Int8MatrixMultiply.Multiply(new ReadOnlySpan<sbyte>(codes, rows * Columns), rows, _weights, new Span<int>(acc, rows * n));
+        var work = new Rescale { Accumulators = acc, Output = output, Scale = _outputScale.Pointer, Width = n, Accumulate = accumulate };
+        if ((long)rows * n < 1 << 16) work.Run(0, rows);
+        else parallel.ForRanges(rows, Math.Max(1, 16384 / n), ref work);
+    }
+
+    /// <summary>output[r, j] (=|+=) acc[r, j] * scale[j]: each int32 sum becomes float once, then one multiply.</summary>
+    private struct Rescale : IRangeWork
+    {
+        public int* Accumulators;
+        public float* Output, Scale;
+        public int Width;
+        public bool Accumulate;
+
+        public readonly void Run(int begin, int end)
         {
-            int* a = acc + (long)r * n;
-            float* o = output + (long)r * n;
-            if (accumulate) for (int j = 0; j < n; j++) o[j] += a[j] * scale[j];
-            else for (int j = 0; j < n; j++) o[j] = a[j] * scale[j];
+            for (int r = begin; r < end; r++)
+            {
+                int* a = Accumulators + (long)r * Width;
+                float* o = Output + (long)r * Width;
+                if (Accumulate) for (int j = 0; j < Width; j++) o[j] += a[j] * Scale[j];
+                else for (int j = 0; j < Width; j++) o[j] = a[j] * Scale[j];
+            }
         }
     }
 

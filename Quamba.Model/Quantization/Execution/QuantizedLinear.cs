@@ -26,7 +26,7 @@ internal abstract unsafe class QuantizedLinear
     /// output[r, n] (= or +=) the product of int8 activation codes <c>[rows, Columns]</c> and the weights, dequantized.
     /// <paramref name="scratch"/> holds at least rows x Rows floats.
     /// </summary>
-    public abstract void ForwardInt8(sbyte* codes, int rows, float* output, bool accumulate, float* scratch);
+    public abstract void ForwardInt8(CpuParallel parallel, sbyte* codes, int rows, float* output, bool accumulate, float* scratch);
 
     /// <summary>output (= or +=) float activations (row stride <paramref name="inputStride"/>) times the dequantized weights.</summary>
     public abstract void ForwardFloat(CpuParallel parallel, float* input, int inputStride, int rows, float* output, bool accumulate, float* scratch);

@@ -142,7 +142,7 @@ public sealed unsafe class QuantizedMambaModel : MambaModel
             }
             else
             {
-                _head.ForwardInt8(codes, rows, logits, false, scratch);
+                _head.ForwardInt8(Parallel, codes, rows, logits, false, scratch);
             }
         }
         else

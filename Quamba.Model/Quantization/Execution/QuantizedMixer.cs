@@ -40,7 +40,7 @@ internal abstract unsafe class QuantizedMixer(LayerPrecision precision, Hadamard
         float* scratch = context.Scratch.Get(ScratchSlot.Accumulator, (long)rows * linear.Rows);
         if (!context.Simulated)
         {
-            linear.ForwardInt8(codes, rows, output, accumulate, scratch);
+            linear.ForwardInt8(context.Parallel, codes, rows, output, accumulate, scratch);
             return;
         }
         long count = (long)rows * linear.Columns;

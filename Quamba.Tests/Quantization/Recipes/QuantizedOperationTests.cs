@@ -49,7 +49,7 @@ public sealed unsafe class QuantizedOperationTests
         fixed (sbyte* a = codes)
         fixed (float* o = integer, s = simulated, d = dequantized, t = scratch)
         {
-            linear.ForwardInt8(a, rows, o, accumulate: true, t);
+            linear.ForwardInt8(CpuParallel.Default, a, rows, o, accumulate: true, t);
             linear.ForwardFloat(CpuParallel.Default, d, k, rows, s, accumulate: true, t);
         }
         return (integer, simulated);

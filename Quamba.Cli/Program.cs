@@ -15,6 +15,7 @@ public static class Program
             TokenizeCommand.Create(),
             RandomModelCommand.Create(),
             BenchCommand.Create(),
+            KernelsCommand.Create(),
             QuantizeCommand.Create(),
             AblateCommand.Create(),
         };

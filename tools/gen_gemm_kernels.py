@@ -101,6 +101,42 @@ for fname, f in flavours.items():
     out.append("        }")
     out.append("    }")
     out.append("")
+# Outer-product micro-kernels: C[4 x 16nv] += sum_s A(i, s) * scale[s] * B[s, 16nv columns], B rows contiguous.
+# A(i, s) = a[i * ars + s * acs], so the same kernel reads A row-major (acs = 1) or transposed (ars = 1).
+for nv in (1, 2, 3, 4):
+    out.append(f"    /// <summary>C[4 x {16*nv}] += sum_s A(i, s) scale[s] B[s, 0..{16*nv}) (scale may be null), Vector512.</summary>")
+    out.append("    [MethodImpl(MethodImplOptions.AggressiveInlining)]")
+    out.append(f"    private static void Outer4x{nv}V512(float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int k)")
+    out.append("    {")
+    for i in range(4):
+        out.append(f"        float* a{i} = a + {i} * (nint)ars;")
+        out.append(f"        float* c{i} = c + {i} * (nint)ldc;")
+    for i in range(4):
+        for v in range(nv):
+            out.append(f"        var c{i}{v} = Vector512.Load(c{i} + {16*v});")
+    for scaled in (True, False):
+        out.append("        if (scale is not null)" if scaled else "        else")
+        out.append("        {")
+        out.append("            for (int s = 0; s < k; s++)")
+        out.append("            {")
+        out.append("                float* bs = b + s * (nint)ldb;")
+        out.append("                nint offset = s * (nint)acs;")
+        if scaled:
+            out.append("                float sc = scale[s];")
+        for v in range(nv):
+            out.append(f"                var b{v} = Vector512.Load(bs + {16*v});")
+        for i in range(4):
+            val = f"a{i}[offset] * sc" if scaled else f"a{i}[offset]"
+            out.append(f"                var x{i} = Vector512.Create({val});")
+            for v in range(nv):
+                out.append(f"                c{i}{v} = Vector512.FusedMultiplyAdd(x{i}, b{v}, c{i}{v});")
+        out.append("            }")
+        out.append("        }")
+    for i in range(4):
+        for v in range(nv):
+            out.append(f"        Vector512.Store(c{i}{v}, c{i} + {16*v});")
+    out.append("    }")
+    out.append("")
 out[-1:] = []
 out.append("}")
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Quamba.Model", "Backends", "Cpu", "GemmKernels.g.cs"), "w").write("\n".join(out) + "\n")

@@ -105,6 +105,11 @@ namespace Quamba.Generators.Diagnostics
             [ParameterBudget.Id] = ParameterBudget,
         };
 
+        static DiagnosticDescriptors()
+        {
+            foreach (var descriptor in ConfigDiagnosticDescriptors.All) ById[descriptor.Id] = descriptor;
+        }
+
         public static DiagnosticDescriptor Get(string id) => ById[id];
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>

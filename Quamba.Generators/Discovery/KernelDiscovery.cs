@@ -190,7 +190,7 @@ namespace Quamba.Generators.Discovery
             return result;
         }
 
-        private static KernelIdentity? BuildIdentity(IMethodSymbol method, IReadOnlyList<ITypeSymbol> typeArguments, KnownSymbols known, List<DiagnosticInfo> diagnostics)
+        internal static KernelIdentity? BuildIdentity(IMethodSymbol method, IReadOnlyList<ITypeSymbol> typeArguments, KnownSymbols known, List<DiagnosticInfo> diagnostics)
         {
             var instance = typeArguments.Count > 0 ? method.Construct(typeArguments.ToArray()) : method;
             var mapper = new KernelTypeMapper(known);

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Quamba.Model.Backends.Cpu;
 using Quamba.Model.Models;
 
 namespace Quamba.Model.Evaluation;
@@ -44,8 +45,6 @@ public static class Perplexity
         var logits = new float[(long)batch * window * vocab];
         var input = new int[batch * window];
         var rowNll = new double[batch * (window - 1)];
-        var scratch = new float[model.Parallel.Workers(rowNll.Length)][];
-        for (int i = 0; i < scratch.Length; i++) scratch[i] = new float[vocab];
         InferenceState? state = null;
 
         double total = 0;
@@ -66,7 +65,7 @@ public static class Perplexity
                 int b = item / scored, t = item % scored;
                 int target = input[b * window + t + 1];
                 var row = logits.AsSpan((b * window + t) * vocab, vocab);
-                rowNll[item] = LogSumExp(row, scratch[worker]) - row[target];
+                rowNll[item] = LogSumExp(row) - row[target];
             });
             // Summed in a fixed order: the result does not depend on the thread count.
             for (int i = 0; i < count * scored; i++) total += rowNll[i];
@@ -78,22 +77,21 @@ public static class Perplexity
         return new PerplexityResult(Math.Exp(mean), mean, windows, predicted);
     }
 
-    /// <summary>log(sum exp(row)), shifted by the maximum for stability, accumulated in double.</summary>
-    private static double LogSumExp(ReadOnlySpan<float> row, float[] scratch)
+    /// <summary>log(sum exp(row)), shifted by the maximum for stability (16 float partial sums, then double).</summary>
+    private static double LogSumExp(ReadOnlySpan<float> row)
     {
         float max = System.Numerics.Tensors.TensorPrimitives.Max(row);
-        var shifted = scratch.AsSpan(0, row.Length);
-        System.Numerics.Tensors.TensorPrimitives.Subtract(row, max, shifted);
-        System.Numerics.Tensors.TensorPrimitives.Exp(shifted, shifted);
         double sum = 0;
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            var shift = Vector512.Create(max);
             var acc = Vector512<float>.Zero;
-            for (; i + 16 <= shifted.Length; i += 16) acc += Vector512.Create(shifted.Slice(i, 16));
+            for (; i + 16 <= row.Length; i += 16)
+                acc += VectorTranscendentals.Exp(Vector512.Create(row.Slice(i, 16)) - shift);
             sum = Vector512.Sum(acc);
         }
-        for (; i < shifted.Length; i++) sum += shifted[i];
+        for (; i < row.Length; i++) sum += Math.Exp(row[i] - max);
         return max + Math.Log(sum);
     }
 }

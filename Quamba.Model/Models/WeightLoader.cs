@@ -37,8 +37,4 @@ internal sealed unsafe class WeightLoader
                 result.Pointer[(long)k * channels + c] = raw.Pointer[(long)c * kernel + k];
         return result;
     }
-
-    /// <summary>An optional bias: zeros when the config says there is none.</summary>
-    public AlignedBuffer LoadBiasOrZero(bool present, int length, string configHint, string name) =>
-        present ? Load([length], configHint, name) : new AlignedBuffer(length);
 }

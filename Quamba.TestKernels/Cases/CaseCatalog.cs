@@ -5,7 +5,8 @@ namespace Quamba.TestKernels.Cases;
 /// <summary>Every corpus case, for the emulator tests and the GPU run.</summary>
 public static class CaseCatalog
 {
-    public static IReadOnlyList<KernelCase> All { get; } =
+    /// <summary>The generator's corpus (Quamba.TestKernels.Kernels).</summary>
+    public static IReadOnlyList<KernelCase> Corpus { get; } =
     [
         new VectorAddCase(), new Saxpy4Case(), new Copy16Case(), new ScaleInPlaceCase(), new ScalarParametersCase(),
         new SmallIntegersCase(), new Int32SemanticsCase(), new Int64SemanticsCase(),
@@ -14,11 +15,14 @@ public static class CaseCatalog
         new InlinedHelpersCase(), new ComplexIterationsCase(), new RowSumCase<Tile256x64>(), new RowSumCase<Tile512x128>(),
         new BlockSumCase(), new WarpSumCase(), new WarpScanCase(), new WarpVotesCase(),
         new HistogramCase(), new AtomicOperationsCase(),
-        new Dp4aElementwiseCase(), new Int8GemvCase(),
+        new Dp4aElementwiseCase(), new Int8GemvCase(), new Int8GemvCase(16, 2688) /* both the unrolled loop and its tail */,
         new DynamicReverseCase(), new TransposeCase(), new Index3DCase(), new SortEightCase(),
         new BitTricksCase(), new HalfConversionsCase(), new BFloat16ConversionsCase(),
         new FastMathCase(), new FastTanhCase(), new TranscendentalsCase(), new RowSoftmaxCase(),
     ];
+
+    /// <summary>The corpus and the model kernels' cases (<see cref="Mamba.MambaCaseCatalog"/>): what the GPU run takes.</summary>
+    public static IReadOnlyList<KernelCase> All { get; } = [.. Corpus, .. Mamba.MambaCaseCatalog.All];
 
     public static KernelCase Get(string name) => All.Single(c => c.Name == name);
 }

@@ -49,6 +49,8 @@ public static class CaseComparison
             case double d: return Close(d, (double)actual, tolerance, BitConverter.DoubleToInt64Bits(d) == BitConverter.DoubleToInt64Bits((double)actual));
             case Half h: return Close((float)h, (float)(Half)actual, tolerance, BitConverter.HalfToInt16Bits(h) == BitConverter.HalfToInt16Bits((Half)actual));
             case BFloat16 b: return Close((float)b, (float)(BFloat16)actual, tolerance, b.Bits == ((BFloat16)actual).Bits);
+            case sbyte or byte or short or ushort or int when tolerance.Codes > 0:
+                return Math.Abs(Convert.ToInt64(expected) - Convert.ToInt64(actual)) <= tolerance.Codes;
             default: return expected.Equals(actual);
         }
     }

@@ -40,6 +40,9 @@ public abstract class KernelCase
         return Run(runner);
     }
 
+    /// <summary>Runs the case through another runner (e.g. one that times each launch).</summary>
+    public IReadOnlyList<CaseOutput> RunWith(IKernelRunner runner) => Run(runner);
+
     protected abstract IReadOnlyList<CaseOutput> Run(IKernelRunner runner);
 
     public override string ToString() => Name;

@@ -16,8 +16,10 @@ public static partial class Dp4aKernels
 
     /// <summary>
     /// y[row] = rowScales[row] * xScale * sum_k W[row, k] * x[k] with int8 W (row-major) and x packed 16 per
-    /// UInt4. One warp per row: each lane reads 16 bytes per step (a warp reads 512 contiguous bytes, fully
-    /// coalesced, one 128-bit load per lane), accumulates with 4 dp4a, and the warp reduces with shfl.bfly.
+    /// UInt4. One warp per row: each lane reads 16 bytes per load (a warp reads 512 contiguous bytes, fully
+    /// coalesced, one 128-bit load per lane), accumulates with dp4a, and the warp reduces with shfl.bfly.
+    /// The main loop issues four independent weight loads before using any: a GEMV is bound by memory latency
+    /// unless enough bytes are in flight per SM, and one load per iteration left it at ~57% of the copy bandwidth.
     /// Launch: block = 256 threads (8 rows), grid = ceil(rows / 8).
     /// </summary>
     [Kernel(TargetSm = 61)]
@@ -29,18 +31,31 @@ public static partial class Dp4aKernels
         {
             var w = weights.Slice(row * packedColumns, packedColumns);
             int acc0 = 0, acc1 = 0;
-            for (int k = lane; k < packedColumns; k += Gpu.WarpSize)
+            int k = lane;
+            for (; k + 3 * Gpu.WarpSize < packedColumns; k += 4 * Gpu.WarpSize)
             {
-                UInt4 wk = w[k];
-                UInt4 xk = x[k];
-                acc0 = DeviceMath.Dp4a((int)wk.X, (int)xk.X, acc0);
-                acc1 = DeviceMath.Dp4a((int)wk.Y, (int)xk.Y, acc1);
-                acc0 = DeviceMath.Dp4a((int)wk.Z, (int)xk.Z, acc0);
-                acc1 = DeviceMath.Dp4a((int)wk.W, (int)xk.W, acc1);
+                UInt4 w0 = w[k];
+                UInt4 w1 = w[k + Gpu.WarpSize];
+                UInt4 w2 = w[k + 2 * Gpu.WarpSize];
+                UInt4 w3 = w[k + 3 * Gpu.WarpSize];
+                acc0 = Dot16(w0, x[k], acc0);
+                acc1 = Dot16(w1, x[k + Gpu.WarpSize], acc1);
+                acc0 = Dot16(w2, x[k + 2 * Gpu.WarpSize], acc0);
+                acc1 = Dot16(w3, x[k + 3 * Gpu.WarpSize], acc1);
             }
+            for (; k < packedColumns; k += Gpu.WarpSize) acc0 = Dot16(w[k], x[k], acc0);
             int acc = acc0 + acc1;
             for (int mask = 16; mask > 0; mask >>= 1) acc += Warp.ShuffleXor(acc, mask);
             if (lane == 0) y[row] = acc * rowScales[row] * xScale;
         }
+    }
+
+    /// <summary>Dot product of 16 int8 pairs packed in two UInt4 values, added to <paramref name="acc"/>.</summary>
+    private static int Dot16(UInt4 a, UInt4 b, int acc)
+    {
+        acc = DeviceMath.Dp4a((int)a.X, (int)b.X, acc);
+        acc = DeviceMath.Dp4a((int)a.Y, (int)b.Y, acc);
+        acc = DeviceMath.Dp4a((int)a.Z, (int)b.Z, acc);
+        return DeviceMath.Dp4a((int)a.W, (int)b.W, acc);
     }
 }

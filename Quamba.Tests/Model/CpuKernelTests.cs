@@ -18,6 +18,7 @@ public sealed unsafe class CpuKernelTests
     [InlineData(9, 70, 33)]
     [InlineData(130, 67, 200)]
     [InlineData(2, 300, 768)]
+    [InlineData(20, 70, 2100)] // k split into blocks
     public void GemmMatchesNaiveProduct(int m, int n, int k)
     {
         // Strided rows (lda > k etc.) as the models use them.
@@ -40,6 +41,43 @@ public sealed unsafe class CpuKernelTests
                 Gemm.MultiplyTransposed(parallel, pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate: true);
             for (int i = 0; i < actual.Length; i++)
                 Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + k / 64f), $"element {i}: {expected[i]} vs {actual[i]}");
+        }
+    }
+
+    [Theory]
+    [InlineData(16, 64, 40, false, false)]
+    [InlineData(13, 70, 9, true, true)]
+    [InlineData(64, 128, 256, true, false)]
+    [InlineData(4, 32, 3, false, true)]
+    [InlineData(7, 48, 1, true, true)]
+    public void OuterProductGemmMatchesNaiveProduct(int m, int n, int k, bool transposedA, bool scaled)
+    {
+        // A(i, s) at a[i * ars + s * acs]; B rows of n floats at stride ldb.
+        int ars = transposedA ? 1 : k + 2, acs = transposedA ? m + 3 : 1, ldb = n + 5, ldc = n + 1;
+        var a = Random(Math.Max(m * ars + k * acs, 1) + 8, 7);
+        var b = Random(k * ldb + 1, 8);
+        var scale = Random(k + 1, 9);
+        var c = Random(m * ldc, 10);
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var expected = (float[])c.Clone();
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double sum = accumulate ? c[i * ldc + j] : 0;
+                    for (int p = 0; p < k; p++) sum += (double)a[i * ars + p * acs] * (scaled ? scale[p] : 1) * b[p * ldb + j];
+                    expected[i * ldc + j] = (float)sum;
+                }
+            var actual = (float[])c.Clone();
+            fixed (float* pa = a, pb = b, ps = scale, pc = actual)
+                Gemm.MultiplyOuter(pa, ars, acs, scaled ? ps : null, pb, ldb, pc, ldc, m, n, k, accumulate);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < ldc; j++)
+                {
+                    int idx = i * ldc + j;
+                    float want = j < n ? expected[idx] : c[idx]; // padding columns untouched
+                    Assert.True(MathF.Abs(want - actual[idx]) <= 1e-4f * (1 + k / 64f), $"({i}, {j}): {want} vs {actual[idx]}");
+                }
         }
     }
 
@@ -81,18 +119,48 @@ public sealed unsafe class CpuKernelTests
 
     private static double Silu(double x) => x / (1 + Math.Exp(-x));
 
-    [Fact]
-    public void VectorSoftplusMatchesTorchDefinition()
+    /// <summary>Error in units of the last place of the float nearest the exact (double) value.</summary>
+    private static double Ulps(float actual, double exact)
     {
-        var xs = new[] { -90f, -30f, -15f, -9.3f, -2f, -0.01f, 0f, 0.5f, 3f, 19.9f, 20f, 20.1f, 50f, -1e-3f, 7.7f, -4.4f };
-        var v = SelectiveScan.Softplus(System.Runtime.Intrinsics.Vector512.Create(xs));
-        for (int i = 0; i < xs.Length; i++)
+        float nearest = (float)exact;
+        double ulp = Math.Max(MathF.BitIncrement(MathF.Abs(nearest)) - MathF.Abs(nearest), float.Epsilon);
+        return Math.Abs(actual - exact) / ulp;
+    }
+
+    private static double MaxUlps(Func<System.Runtime.Intrinsics.Vector512<float>, System.Runtime.Intrinsics.Vector512<float>> f, Func<double, double> exact, IEnumerable<float> xs)
+    {
+        double worst = 0;
+        foreach (var chunk in xs.Chunk(16))
         {
-            double x = xs[i];
-            double expected = x > 20 ? x : Math.Log(1 + Math.Exp(x));
-            Assert.True(Math.Abs(v[i] - expected) <= 2e-7 * Math.Max(1, Math.Abs(expected)) + 1e-30, $"softplus({x}) = {v[i]}, expected {expected}");
-            Assert.True(Math.Abs(VectorMath.Softplus(xs[i]) - expected) <= 2e-7 * Math.Max(1, Math.Abs(expected)) + 1e-30);
+            var input = new float[16];
+            chunk.CopyTo(input, 0);
+            var output = f(System.Runtime.Intrinsics.Vector512.Create(input));
+            for (int i = 0; i < chunk.Length; i++) worst = Math.Max(worst, Ulps(output[i], exact(chunk[i])));
         }
+        return worst;
+    }
+
+    private static IEnumerable<float> Sweep(float from, float to, int count) =>
+        Enumerable.Range(0, count).Select(i => from + (to - from) * i / (count - 1));
+
+    [Fact]
+    public void VectorExpLogAndSoftplusAreWithinAFewUlps()
+    {
+        // exp and log: within 1 ulp (0.98 and 0.75 seen), asserted at 2.
+        Assert.InRange(MaxUlps(VectorTranscendentals.Exp, Math.Exp, Sweep(-87f, 88f, 200_003)), 0, 2);
+        var positives = Sweep(-125f, 126f, 100_003).Select(e => MathF.Pow(2, e) * 1.37f).Concat(Sweep(0.5f, 2f, 100_003));
+        Assert.InRange(MaxUlps(VectorTranscendentals.Log, Math.Log, positives), 0, 2);
+        // torch's softplus: x above 20, log1p(e^x) below; the range the models see (dt before softplus) and beyond.
+        // Reference in double with a log1p that is exact for tiny arguments (double.LogP1 is not: it returns 0 below ~1e-16).
+        static double Log1p(double u) => u < 1e-5 ? u - u * u / 2 + u * u * u / 3 : Math.Log(1 + u);
+        static double Softplus(double x) => x > 20 ? x : Log1p(Math.Exp(x));
+        // Three rounded steps (e^x, log, the u / (y - 1) correction), each within 1 ulp: at most 3 (2.34 seen at x = -4.9).
+        Assert.InRange(MaxUlps(VectorTranscendentals.Softplus, Softplus, Sweep(-80f, 40f, 200_003)), 0, 3);
+        foreach (float x in new[] { -30f, -9.3f, -0.01f, 0f, 3f, 20f, 20.1f })
+            Assert.InRange(Ulps(VectorMath.Softplus(x), Softplus(x)), 0, 1);
+        // Below float's range e^x flushes to zero instead of producing denormals.
+        Assert.Equal(0f, VectorTranscendentals.Exp(System.Runtime.Intrinsics.Vector512.Create(-100f))[0]);
+        Assert.Equal(1f, VectorTranscendentals.Exp(System.Runtime.Intrinsics.Vector512<float>.Zero)[0]);
     }
 
     [Fact]

@@ -56,12 +56,6 @@ internal sealed class CpuParallel
         For(count, ref work);
     }
 
-    internal void ForRanges(int count, int minPerRange, Action<int, int> body)
-    {
-        var work = new DelegateRangeWork { Body = body };
-        ForRanges(count, minPerRange, ref work);
-    }
-
     private struct RangeSplit<T> : IParallelWork where T : struct, IRangeWork
     {
         public T Body;
@@ -79,11 +73,5 @@ internal sealed class CpuParallel
     {
         public Action<int, int> Body;
         public readonly void Run(int item, int worker) => Body(item, worker);
-    }
-
-    private struct DelegateRangeWork : IRangeWork
-    {
-        public Action<int, int> Body;
-        public readonly void Run(int begin, int end) => Body(begin, end);
     }
 }

@@ -634,4 +634,340 @@ internal static unsafe partial class Gemm
             for (; j < n; j++) Kernel1x1Vec(ai, lda, b + j * (nint)ldb, ldb, ci + j, ldc, k, accumulate);
         }
     }
+
+    /// <summary>C[4 x 16] += sum_s A(i, s) scale[s] B[s, 0..16) (scale may be null), Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer4x1V512(float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int k)
+    {
+        float* a0 = a + 0 * (nint)ars;
+        float* c0 = c + 0 * (nint)ldc;
+        float* a1 = a + 1 * (nint)ars;
+        float* c1 = c + 1 * (nint)ldc;
+        float* a2 = a + 2 * (nint)ars;
+        float* c2 = c + 2 * (nint)ldc;
+        float* a3 = a + 3 * (nint)ars;
+        float* c3 = c + 3 * (nint)ldc;
+        var c00 = Vector512.Load(c0 + 0);
+        var c10 = Vector512.Load(c1 + 0);
+        var c20 = Vector512.Load(c2 + 0);
+        var c30 = Vector512.Load(c3 + 0);
+        if (scale is not null)
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                float sc = scale[s];
+                var b0 = Vector512.Load(bs + 0);
+                var x0 = Vector512.Create(a0[offset] * sc);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                var x1 = Vector512.Create(a1[offset] * sc);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                var x2 = Vector512.Create(a2[offset] * sc);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                var x3 = Vector512.Create(a3[offset] * sc);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+            }
+        }
+        else
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                var b0 = Vector512.Load(bs + 0);
+                var x0 = Vector512.Create(a0[offset]);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                var x1 = Vector512.Create(a1[offset]);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                var x2 = Vector512.Create(a2[offset]);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                var x3 = Vector512.Create(a3[offset]);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+            }
+        }
+        Vector512.Store(c00, c0 + 0);
+        Vector512.Store(c10, c1 + 0);
+        Vector512.Store(c20, c2 + 0);
+        Vector512.Store(c30, c3 + 0);
+    }
+
+    /// <summary>C[4 x 32] += sum_s A(i, s) scale[s] B[s, 0..32) (scale may be null), Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer4x2V512(float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int k)
+    {
+        float* a0 = a + 0 * (nint)ars;
+        float* c0 = c + 0 * (nint)ldc;
+        float* a1 = a + 1 * (nint)ars;
+        float* c1 = c + 1 * (nint)ldc;
+        float* a2 = a + 2 * (nint)ars;
+        float* c2 = c + 2 * (nint)ldc;
+        float* a3 = a + 3 * (nint)ars;
+        float* c3 = c + 3 * (nint)ldc;
+        var c00 = Vector512.Load(c0 + 0);
+        var c01 = Vector512.Load(c0 + 16);
+        var c10 = Vector512.Load(c1 + 0);
+        var c11 = Vector512.Load(c1 + 16);
+        var c20 = Vector512.Load(c2 + 0);
+        var c21 = Vector512.Load(c2 + 16);
+        var c30 = Vector512.Load(c3 + 0);
+        var c31 = Vector512.Load(c3 + 16);
+        if (scale is not null)
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                float sc = scale[s];
+                var b0 = Vector512.Load(bs + 0);
+                var b1 = Vector512.Load(bs + 16);
+                var x0 = Vector512.Create(a0[offset] * sc);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x0, b1, c01);
+                var x1 = Vector512.Create(a1[offset] * sc);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x1, b1, c11);
+                var x2 = Vector512.Create(a2[offset] * sc);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x2, b1, c21);
+                var x3 = Vector512.Create(a3[offset] * sc);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x3, b1, c31);
+            }
+        }
+        else
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                var b0 = Vector512.Load(bs + 0);
+                var b1 = Vector512.Load(bs + 16);
+                var x0 = Vector512.Create(a0[offset]);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x0, b1, c01);
+                var x1 = Vector512.Create(a1[offset]);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x1, b1, c11);
+                var x2 = Vector512.Create(a2[offset]);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x2, b1, c21);
+                var x3 = Vector512.Create(a3[offset]);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x3, b1, c31);
+            }
+        }
+        Vector512.Store(c00, c0 + 0);
+        Vector512.Store(c01, c0 + 16);
+        Vector512.Store(c10, c1 + 0);
+        Vector512.Store(c11, c1 + 16);
+        Vector512.Store(c20, c2 + 0);
+        Vector512.Store(c21, c2 + 16);
+        Vector512.Store(c30, c3 + 0);
+        Vector512.Store(c31, c3 + 16);
+    }
+
+    /// <summary>C[4 x 48] += sum_s A(i, s) scale[s] B[s, 0..48) (scale may be null), Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer4x3V512(float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int k)
+    {
+        float* a0 = a + 0 * (nint)ars;
+        float* c0 = c + 0 * (nint)ldc;
+        float* a1 = a + 1 * (nint)ars;
+        float* c1 = c + 1 * (nint)ldc;
+        float* a2 = a + 2 * (nint)ars;
+        float* c2 = c + 2 * (nint)ldc;
+        float* a3 = a + 3 * (nint)ars;
+        float* c3 = c + 3 * (nint)ldc;
+        var c00 = Vector512.Load(c0 + 0);
+        var c01 = Vector512.Load(c0 + 16);
+        var c02 = Vector512.Load(c0 + 32);
+        var c10 = Vector512.Load(c1 + 0);
+        var c11 = Vector512.Load(c1 + 16);
+        var c12 = Vector512.Load(c1 + 32);
+        var c20 = Vector512.Load(c2 + 0);
+        var c21 = Vector512.Load(c2 + 16);
+        var c22 = Vector512.Load(c2 + 32);
+        var c30 = Vector512.Load(c3 + 0);
+        var c31 = Vector512.Load(c3 + 16);
+        var c32 = Vector512.Load(c3 + 32);
+        if (scale is not null)
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                float sc = scale[s];
+                var b0 = Vector512.Load(bs + 0);
+                var b1 = Vector512.Load(bs + 16);
+                var b2 = Vector512.Load(bs + 32);
+                var x0 = Vector512.Create(a0[offset] * sc);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x0, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x0, b2, c02);
+                var x1 = Vector512.Create(a1[offset] * sc);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x1, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x1, b2, c12);
+                var x2 = Vector512.Create(a2[offset] * sc);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x2, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x2, b2, c22);
+                var x3 = Vector512.Create(a3[offset] * sc);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x3, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x3, b2, c32);
+            }
+        }
+        else
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                var b0 = Vector512.Load(bs + 0);
+                var b1 = Vector512.Load(bs + 16);
+                var b2 = Vector512.Load(bs + 32);
+                var x0 = Vector512.Create(a0[offset]);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x0, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x0, b2, c02);
+                var x1 = Vector512.Create(a1[offset]);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x1, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x1, b2, c12);
+                var x2 = Vector512.Create(a2[offset]);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x2, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x2, b2, c22);
+                var x3 = Vector512.Create(a3[offset]);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x3, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x3, b2, c32);
+            }
+        }
+        Vector512.Store(c00, c0 + 0);
+        Vector512.Store(c01, c0 + 16);
+        Vector512.Store(c02, c0 + 32);
+        Vector512.Store(c10, c1 + 0);
+        Vector512.Store(c11, c1 + 16);
+        Vector512.Store(c12, c1 + 32);
+        Vector512.Store(c20, c2 + 0);
+        Vector512.Store(c21, c2 + 16);
+        Vector512.Store(c22, c2 + 32);
+        Vector512.Store(c30, c3 + 0);
+        Vector512.Store(c31, c3 + 16);
+        Vector512.Store(c32, c3 + 32);
+    }
+
+    /// <summary>C[4 x 64] += sum_s A(i, s) scale[s] B[s, 0..64) (scale may be null), Vector512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Outer4x4V512(float* a, int ars, int acs, float* scale, float* b, int ldb, float* c, int ldc, int k)
+    {
+        float* a0 = a + 0 * (nint)ars;
+        float* c0 = c + 0 * (nint)ldc;
+        float* a1 = a + 1 * (nint)ars;
+        float* c1 = c + 1 * (nint)ldc;
+        float* a2 = a + 2 * (nint)ars;
+        float* c2 = c + 2 * (nint)ldc;
+        float* a3 = a + 3 * (nint)ars;
+        float* c3 = c + 3 * (nint)ldc;
+        var c00 = Vector512.Load(c0 + 0);
+        var c01 = Vector512.Load(c0 + 16);
+        var c02 = Vector512.Load(c0 + 32);
+        var c03 = Vector512.Load(c0 + 48);
+        var c10 = Vector512.Load(c1 + 0);
+        var c11 = Vector512.Load(c1 + 16);
+        var c12 = Vector512.Load(c1 + 32);
+        var c13 = Vector512.Load(c1 + 48);
+        var c20 = Vector512.Load(c2 + 0);
+        var c21 = Vector512.Load(c2 + 16);
+        var c22 = Vector512.Load(c2 + 32);
+        var c23 = Vector512.Load(c2 + 48);
+        var c30 = Vector512.Load(c3 + 0);
+        var c31 = Vector512.Load(c3 + 16);
+        var c32 = Vector512.Load(c3 + 32);
+        var c33 = Vector512.Load(c3 + 48);
+        if (scale is not null)
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                float sc = scale[s];
+                var b0 = Vector512.Load(bs + 0);
+                var b1 = Vector512.Load(bs + 16);
+                var b2 = Vector512.Load(bs + 32);
+                var b3 = Vector512.Load(bs + 48);
+                var x0 = Vector512.Create(a0[offset] * sc);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x0, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x0, b2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x0, b3, c03);
+                var x1 = Vector512.Create(a1[offset] * sc);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x1, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x1, b2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x1, b3, c13);
+                var x2 = Vector512.Create(a2[offset] * sc);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x2, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x2, b2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x2, b3, c23);
+                var x3 = Vector512.Create(a3[offset] * sc);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x3, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x3, b2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x3, b3, c33);
+            }
+        }
+        else
+        {
+            for (int s = 0; s < k; s++)
+            {
+                float* bs = b + s * (nint)ldb;
+                nint offset = s * (nint)acs;
+                var b0 = Vector512.Load(bs + 0);
+                var b1 = Vector512.Load(bs + 16);
+                var b2 = Vector512.Load(bs + 32);
+                var b3 = Vector512.Load(bs + 48);
+                var x0 = Vector512.Create(a0[offset]);
+                c00 = Vector512.FusedMultiplyAdd(x0, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x0, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x0, b2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x0, b3, c03);
+                var x1 = Vector512.Create(a1[offset]);
+                c10 = Vector512.FusedMultiplyAdd(x1, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x1, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x1, b2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x1, b3, c13);
+                var x2 = Vector512.Create(a2[offset]);
+                c20 = Vector512.FusedMultiplyAdd(x2, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x2, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x2, b2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x2, b3, c23);
+                var x3 = Vector512.Create(a3[offset]);
+                c30 = Vector512.FusedMultiplyAdd(x3, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x3, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x3, b2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x3, b3, c33);
+            }
+        }
+        Vector512.Store(c00, c0 + 0);
+        Vector512.Store(c01, c0 + 16);
+        Vector512.Store(c02, c0 + 32);
+        Vector512.Store(c03, c0 + 48);
+        Vector512.Store(c10, c1 + 0);
+        Vector512.Store(c11, c1 + 16);
+        Vector512.Store(c12, c1 + 32);
+        Vector512.Store(c13, c1 + 48);
+        Vector512.Store(c20, c2 + 0);
+        Vector512.Store(c21, c2 + 16);
+        Vector512.Store(c22, c2 + 32);
+        Vector512.Store(c23, c2 + 48);
+        Vector512.Store(c30, c3 + 0);
+        Vector512.Store(c31, c3 + 16);
+        Vector512.Store(c32, c3 + 32);
+        Vector512.Store(c33, c3 + 48);
+    }
 }

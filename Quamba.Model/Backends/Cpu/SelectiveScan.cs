@@ -72,14 +72,14 @@ internal static unsafe class SelectiveScan
         {
             long r = rowBase + t;
             var x = Vector512.Load(o.X + r * o.XStride + c0);
-            var dt = Softplus(Vector512.Load(o.DtIn + r * o.DtStride + c0) + dtBias);
+            var dt = VectorTranscendentals.Softplus(Vector512.Load(o.DtIn + r * o.DtStride + c0) + dtBias);
             var dtx = dt * x;
             float* bRow = o.BC + r * o.BCStride + o.BOffset;
             float* cRow = o.BC + r * o.BCStride + o.COffset;
             var y = Vector512<float>.Zero;
             for (int n = 0; n < stateSize; n++)
             {
-                var decay = Vector512.Exp(dt * Vector512.Load(aT + (long)n * channels));
+                var decay = VectorTranscendentals.Exp(dt * Vector512.Load(aT + (long)n * channels));
                 var hn = Vector512.FusedMultiplyAdd(decay, h[n], dtx * Vector512.Create(bRow[n]));
                 h[n] = hn;
                 y = Vector512.FusedMultiplyAdd(hn, Vector512.Create(cRow[n]), y);
@@ -116,15 +116,5 @@ internal static unsafe class SelectiveScan
                 o.Y[r * o.YStride + c] = y * VectorMath.SiLU(o.Z[r * o.ZStride + c]);
             }
         }
-    }
-
-    /// <summary>Vector softplus matching torch: x above 20, else log1p(e^x) (log1p approximated by e(1 - e/2) for tiny e).</summary>
-    internal static Vector512<float> Softplus(Vector512<float> x)
-    {
-        var e = Vector512.Exp(Vector512.Min(x, Vector512.Create(20f)));
-        var viaLog = Vector512.Log(Vector512<float>.One + e);
-        var small = e * (Vector512<float>.One - e * Vector512.Create(0.5f));
-        var result = Vector512.ConditionalSelect(Vector512.LessThan(e, Vector512.Create(1e-4f)), small, viaLog);
-        return Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(20f)), x, result);
     }
 }

@@ -35,13 +35,13 @@ internal static unsafe class SsdScan
         public int StatePerSequence => Heads * HeadDim * StateSize;
     }
 
-    /// <summary>Floats of the shared per-chunk buffer Prefill needs: per (sequence, chunk, group) CB [Q,Q] and B^T [N,Q].</summary>
+    /// <summary>Floats of the shared per-chunk buffer Prefill needs: per (sequence, chunk, group) C.B^T [Q, Q].</summary>
     public static long SharedScratchLength(Shape s, int batch, int length, int chunk) =>
-        (long)batch * ChunkCount(length, chunk) * s.Groups * ((long)chunk * chunk + (long)s.StateSize * chunk);
+        (long)batch * ChunkCount(length, chunk) * s.Groups * ((long)chunk * chunk);
 
     /// <summary>Floats of per-worker scratch Prefill needs.</summary>
     public static long WorkerScratchLength(Shape s, int chunk) =>
-        chunk + 3L * s.HeadDim * chunk + (long)chunk * chunk;
+        3L * chunk + (long)s.HeadDim * chunk + (long)chunk * chunk;
 
     /// <summary>Row block of the causal (lower-triangular) products; a multiple of the GEMM's 4-row tiles.</summary>
     private const int CausalBlock = 16;
@@ -55,7 +55,9 @@ internal static unsafe class SsdScan
     ///       + exp(S_t) h_prev C_t                                   (the state carried in from earlier chunks)
     ///       + D x_t
     ///   h_next = exp(S_last) h_prev + sum_s exp(S_last - S_s) dt_s x_s B_s^T
-    /// Every product goes through the NT GEMM micro-kernels. C.B^T is shared by the heads of a group and computed
+    /// Every product runs on GEMM micro-kernels: C.B^T and h_prev C_t as dot products (both operands contiguous along
+    /// N), the two products with a block of x rows as outer products (no transposes). C.B^T is shared by the heads
+    /// of a group and computed
     /// once per (sequence, chunk, group) in a first parallel pass; the second pass runs (sequence, head) pairs, each
     /// sequential over its chunks.
     /// </summary>
@@ -63,7 +65,7 @@ internal static unsafe class SsdScan
     {
         int chunks = ChunkCount(length, chunk);
         int n = s.StateSize;
-        long sharedStride = (long)chunk * chunk + (long)n * chunk;
+        long sharedStride = (long)chunk * chunk;
 
         var products = new ChunkProductsWork { O = o, S = s, Length = length, Chunk = chunk, Chunks = chunks, Shared = shared, SharedStride = sharedStride };
         parallel.For(batch * chunks * s.Groups, ref products);
@@ -106,7 +108,7 @@ internal static unsafe class SsdScan
         public readonly void Run(int item, int worker) => StepHead(O, S, item / S.Heads, item % S.Heads);
     }
 
-    /// <summary>C.B^T [q, q] and B^T [N, q] of one (sequence, chunk, group).</summary>
+    /// <summary>C.B^T [q, q] of one (sequence, chunk, group).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ChunkProducts(in Operands o, Shape s, int item, int length, int chunk, int chunks, float* cb)
     {
@@ -114,7 +116,6 @@ internal static unsafe class SsdScan
         int g = item % s.Groups, ci = item / s.Groups % chunks, b = item / s.Groups / chunks;
         int t0 = ci * chunk, q = Math.Min(chunk, length - t0);
         float* rows = o.X + ((long)b * length + t0) * o.XStride;
-        float* bT = cb + (long)chunk * chunk;
         float* bRows = rows + o.BOffset + g * n;
         float* cRows = rows + o.COffset + g * n;
         // Only C_t.B_s with s <= t is used: per block of rows, columns up to the block's last row.
@@ -123,9 +124,6 @@ internal static unsafe class SsdScan
             int block = Math.Min(CausalBlock, q - t);
             Gemm.MultiplyTransposed(cRows + (long)t * o.XStride, o.XStride, bRows, o.XStride, cb + (long)t * q, q, block, t + block, n, accumulate: false);
         }
-        for (int t = 0; t < q; t++)
-            for (int j = 0; j < n; j++)
-                bT[(long)j * q + t] = bRows[(long)t * o.XStride + j];
     }
 
     /// <summary>All chunks of one (sequence, head), in order, carrying the state.</summary>
@@ -134,9 +132,9 @@ internal static unsafe class SsdScan
     {
         int g = h / s.HeadsPerGroup, n = s.StateSize, p = s.HeadDim;
         float* cum = w;
-        float* xdtT = cum + chunk;
-        float* xdecT = xdtT + (long)p * chunk;
-        float* inter = xdecT + (long)p * chunk;
+        float* dts = cum + chunk;
+        float* toEnd = dts + chunk;
+        float* inter = toEnd + chunk;
         float* mask = inter + (long)chunk * p;
         float* state = o.States + (long)b * s.StatePerSequence + (long)h * p * n;
         float a = o.A[h], dSkip = o.D[h];
@@ -146,34 +144,24 @@ internal static unsafe class SsdScan
             int t0 = ci * chunk, q = Math.Min(chunk, length - t0);
             long r0 = (long)b * length + t0;
             float* cb = shared + (((long)b * chunks + ci) * s.Groups + g) * sharedStride;
-            float* bT = cb + (long)chunk * chunk;
-            float* xRows = o.X + r0 * o.XStride + h * p;
-            float* cRows = o.X + r0 * o.XStride + o.COffset + g * n;
+            float* rows = o.X + r0 * o.XStride;
+            float* xRows = rows + h * p;
+            float* bRows = rows + o.BOffset + g * n;
+            float* cRows = rows + o.COffset + g * n;
             float* yRows = o.Y + r0 * o.YStride + h * p;
 
             float running = 0f;
             for (int t = 0; t < q; t++)
             {
-                running += o.Dt[(r0 + t) * s.Heads + h] * a;
+                float dt = o.Dt[(r0 + t) * s.Heads + h];
+                dts[t] = dt;
+                running += dt * a;
                 cum[t] = running;
             }
             float last = cum[q - 1];
+            for (int t = 0; t < q; t++) toEnd[t] = dts[t] * MathF.Exp(last - cum[t]);
 
-            // x scaled by dt, transposed to [P, q] (k-contiguous for the GEMM); and the same decayed to the chunk end.
-            for (int t = 0; t < q; t++)
-            {
-                float dt = o.Dt[(r0 + t) * s.Heads + h];
-                float toEnd = MathF.Exp(last - cum[t]);
-                float* xr = xRows + (long)t * o.XStride;
-                for (int j = 0; j < p; j++)
-                {
-                    float v = xr[j] * dt;
-                    xdtT[(long)j * q + t] = v;
-                    xdecT[(long)j * q + t] = v * toEnd;
-                }
-            }
-
-            // Intra-chunk: L[t, s] = CB[t, s] exp(S_t - S_s) for s <= t.
+            // Intra-chunk weights L[t, s] = CB[t, s] exp(S_t - S_s) dt_s for s <= t, zero above the diagonal.
             for (int t = 0; t < q; t++)
             {
                 float* mrow = mask + (long)t * q;
@@ -184,16 +172,16 @@ internal static unsafe class SsdScan
                 {
                     var vct = Vector512.Create(ct);
                     for (; j + 16 <= t + 1; j += 16)
-                        Vector512.Store(Vector512.Load(cbrow + j) * Vector512.Exp(vct - Vector512.Load(cum + j)), mrow + j);
+                        Vector512.Store(Vector512.Load(cbrow + j) * VectorTranscendentals.Exp(vct - Vector512.Load(cum + j)) * Vector512.Load(dts + j), mrow + j);
                 }
-                for (; j <= t; j++) mrow[j] = cbrow[j] * MathF.Exp(ct - cum[j]);
+                for (; j <= t; j++) mrow[j] = cbrow[j] * MathF.Exp(ct - cum[j]) * dts[j];
                 for (; j < Math.Min(q, (t / CausalBlock + 1) * CausalBlock); j++) mrow[j] = 0f;
             }
-            // The mask is lower-triangular: each block of rows only needs the columns up to its last row.
+            // y = L x: lower-triangular, so each block of rows only needs the x rows up to its last row.
             for (int t = 0; t < q; t += CausalBlock)
             {
-                int rows = Math.Min(CausalBlock, q - t);
-                Gemm.MultiplyTransposed(mask + (long)t * q, q, xdtT, q, yRows + (long)t * o.YStride, o.YStride, rows, p, t + rows, accumulate: false);
+                int block = Math.Min(CausalBlock, q - t);
+                Gemm.MultiplyOuter(mask + (long)t * q, q, 1, null, xRows, o.XStride, yRows + (long)t * o.YStride, o.YStride, block, p, t + block, accumulate: false);
             }
 
             // Inter-chunk: exp(S_t) * (h_prev C_t), plus the D skip.
@@ -207,10 +195,10 @@ internal static unsafe class SsdScan
                 for (int j = 0; j < p; j++) yr[j] += decay * ir[j] + dSkip * xr[j];
             }
 
-            // Carry the state to the end of the chunk.
+            // Carry the state to the end of the chunk: h = exp(S_last) h + sum_s exp(S_last - S_s) dt_s x_s B_s^T.
             float chunkDecay = MathF.Exp(last);
             for (long j = 0; j < (long)p * n; j++) state[j] *= chunkDecay;
-            Gemm.MultiplyTransposed(xdecT, q, bT, q, state, n, p, n, q, accumulate: true);
+            Gemm.MultiplyOuter(xRows, 1, o.XStride, toEnd, bRows, o.XStride, state, n, p, n, q, accumulate: true);
         }
     }
 

@@ -42,31 +42,18 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary>SiLU(x) = x * sigmoid(x), in place.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SiLUInPlace(float* x, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                var v = Vector512.Load(x + i);
-                Vector512.Store(v / (Vector512<float>.One + Vector512.Exp(-v)), x + i);
-            }
-        }
-        for (; i < n; i++) x[i] = SiLU(x[i]);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SiLU(float x) => x / (1f + MathF.Exp(-x));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> SiLU(Vector512<float> v) => v / (Vector512<float>.One + Vector512.Exp(-v));
+    public static Vector512<float> SiLU(Vector512<float> v) => VectorTranscendentals.SiLU(v);
 
-    /// <summary>softplus as torch computes it: log(1 + e^x), and x itself above the threshold 20 (double inside for log1p accuracy).</summary>
+    /// <summary>softplus as torch computes it: log1p(e^x), and x itself above the threshold 20.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Softplus(float x) => x > 20f ? x : (float)double.LogP1(Math.Exp(x));
+    public static float Softplus(float x) => x > 20f ? x : (float)Log1p(Math.Exp(x));
+
+    /// <summary>log(1 + u) for u &gt;= 0 in double, exact for tiny u too (double.LogP1 computes log(1 + u) naively).</summary>
+    internal static double Log1p(double u) => u < 1e-5 ? u * (1 - u * (0.5 - u / 3)) : Math.Log(1 + u);
 
     /// <summary>Adds bias [width] to each of <paramref name="rows"/> rows.</summary>
     public static void AddBiasRows(CpuParallel parallel, float* rowsPointer, float* bias, int rows, int width)

@@ -17,7 +17,12 @@ internal sealed unsafe class Mamba1LayerWeights
         ConvWeightT = loader.LoadConvWeightTransposed(layer, e, k, $"intermediate_size {e}, conv_kernel {k}");
         ConvBias = c.UseConvBias ? loader.Load([e], $"use_conv_bias, intermediate_size {e}", M("conv1d.bias")) : null;
         XProj = loader.Load([r + 2 * n, e], $"time_step_rank {r} + 2 x state_size {n} by intermediate_size {e}", M("x_proj.weight"));
-        DtProj = loader.Load([e, r], $"intermediate_size {e} by time_step_rank {r}", M("dt_proj.weight"));
+        // dt_proj has a short k (R = d/16): stored transposed, [R, E], for the outer-product kernel.
+        var dtProj = loader.Load([e, r], $"intermediate_size {e} by time_step_rank {r}", M("dt_proj.weight"));
+        DtProjT = new AlignedBuffer((long)r * e);
+        for (int ch = 0; ch < e; ch++)
+            for (int j = 0; j < r; j++)
+                DtProjT.Pointer[(long)j * e + ch] = dtProj.Pointer[(long)ch * r + j];
         DtBias = loader.Load([e], $"intermediate_size {e}", M("dt_proj.bias"));
         D = loader.Load([e], $"intermediate_size {e}", M("D"));
         OutProj = loader.Load([d, e], $"hidden_size {d} by intermediate_size {e}", M("out_proj.weight"));
@@ -42,8 +47,8 @@ internal sealed unsafe class Mamba1LayerWeights
     /// <summary>[R + 2N, E] giving [dt_low | B | C].</summary>
     public AlignedBuffer XProj { get; }
 
-    /// <summary>[E, R].</summary>
-    public AlignedBuffer DtProj { get; }
+    /// <summary>dt_proj.weight transposed: [R, E].</summary>
+    public AlignedBuffer DtProjT { get; }
     public AlignedBuffer DtBias { get; }
 
     /// <summary>-exp(A_log) as [N, E].</summary>

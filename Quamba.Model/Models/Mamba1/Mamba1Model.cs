@@ -55,7 +55,7 @@ public sealed unsafe class Mamba1Model : MambaModel
         Report(ActivationSite.XProjOutput, layer, dbc, xProjWidth, xProjWidth, batch, length);
 
         float* dt = scratch.Get(ScratchSlot.Dt, (long)rows * e);
-        Gemm.MultiplyTransposed(parallel, dbc, xProjWidth, w.DtProj.Pointer, r, dt, e, rows, e, r, accumulate: false);
+        Gemm.MultiplyOuter(parallel, dbc, xProjWidth, 1, null, w.DtProjT.Pointer, e, dt, e, rows, e, r, accumulate: false);
 
         float* y = scratch.Get(ScratchSlot.Y, (long)rows * e);
         SelectiveScan.Forward(parallel, new SelectiveScan.Operands

@@ -1,0 +1,204 @@
+using System.Text;
+using Quamba.Kernels;
+using Quamba.Kernels.Cuda;
+using Quamba.Kernels.Mamba;
+using Quamba.TestKernels.Cases;
+using Quamba.TestKernels.Mamba;
+using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
+using H = Quamba.Kernels.Mamba.HadamardKernels;
+using Norm = Quamba.Kernels.Mamba.RmsNormKernels;
+using S1 = Quamba.Kernels.Mamba.Mamba1ScanKernels;
+using S2 = Quamba.Kernels.Mamba.Mamba2SsdKernels;
+
+namespace Quamba.GpuTests;
+
+/// <summary>
+/// The model kernels at the published shapes on a GPU: full-length (2048-token) prefills against the C# references,
+/// and (QUAMBA_GPU_BENCH=1) timings. The short cases of every instance run in CorpusGpuTests.
+/// </summary>
+[Collection(nameof(GraphCaptureCollection))]
+public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
+{
+    private const int Tokens = 2048;
+
+    public static TheoryData<string> LongCaseNames => new(LongCases.Keys);
+
+    /// <summary>Built on demand: each holds tens of MB of inputs.</summary>
+    private static readonly Dictionary<string, Func<KernelCase>> LongCases = new()
+    {
+        ["HadamardQuantize<Hadamard5120>"] = () => new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: Tokens),
+        ["Mamba1ConvPrefill<Mamba1_2p8B>"] = () => Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens),
+        ["Mamba2ConvPrefill<Mamba2_2p7B>"] = () => Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens),
+        ["Mamba1ScanPrefill<Mamba1_2p8B>"] = () => Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens),
+        ["Mamba2SsdPrefill<Mamba2_2p7B>"] = () => Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens),
+    };
+
+    /// <summary>2048-token prefills at the published shapes against the references (the SSD over 8 chunks of 256).</summary>
+    [Theory]
+    [MemberData(nameof(LongCaseNames))]
+    public void LongPrefillMatchesReference(string name)
+    {
+        CudaContext context = gpu.Context;
+        var kernelCase = LongCases[name]();
+        Assert.SkipWhen(context.Device.Sm < kernelCase.MinimumSm, $"needs sm_{kernelCase.MinimumSm}");
+        var actual = kernelCase.RunGpu(context);
+        var expected = kernelCase.Expected();
+        output.WriteLine(Describe(expected, actual));
+        var problems = CaseComparison.Compare(expected, actual, kernelCase.Tolerance);
+        Assert.True(problems.Count == 0, $"{name} at {Tokens} tokens, tolerance {kernelCase.Tolerance}:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>Kernel times at the published shapes (opt-in: QUAMBA_GPU_BENCH=1), each launch replayed from a CUDA graph.</summary>
+    [Fact]
+    public void BenchmarkMambaKernels()
+    {
+        Assert.SkipUnless(Environment.GetEnvironmentVariable("QUAMBA_GPU_BENCH") == "1", "Set QUAMBA_GPU_BENCH=1 to time the model kernels.");
+        CudaContext context = gpu.Context;
+        var report = new StringBuilder();
+        report.AppendLine($"{context.Device.Name}, sm_{context.Device.Sm}, driver {CudaDriver.FormatVersion(context.DriverVersion)}");
+
+        // Device-to-device copy of the Hadamard input (2048 x 5120 floats), the bandwidth yardstick.
+        const int copyFloats = Tokens * 5120;
+        using (var stream = context.CreateStream(nonBlocking: true))
+        using (var from = context.Allocate<float>(copyFloats))
+        using (var to = context.Allocate<float>(copyFloats))
+        using (var start = context.CreateEvent())
+        using (var stop = context.CreateEvent())
+        {
+            from.FillBytes(1);
+            to.CopyFromAsync(from, stream);
+            start.Record(stream);
+            for (int i = 0; i < 20; i++) to.CopyFromAsync(from, stream);
+            stop.Record(stream);
+            stop.Synchronize();
+            double us = stop.ElapsedMillisecondsSince(start) * 1000 / 20;
+            report.AppendLine($"D2D copy {copyFloats * 4L >> 20} MB: {us:F1} us, {2.0 * copyFloats * 4 / us / 1e3:F0} GB/s (read + write)");
+        }
+
+        // Prefill at 2048 tokens, batch 1.
+        Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: Tokens),
+            us => $"{Tokens * 5120 * 5.0 / us / 1e3:F0} GB/s (4 B in + 1 B out per element)");
+        Time(report, new HadamardRotateCase<Hadamard5120>(H.HadamardRotateKernel_Hadamard5120.Emulate, H.HadamardRotateKernel_Hadamard5120.Launch, rows: Tokens),
+            us => $"{Tokens * 5120 * 8.0 / us / 1e3:F0} GB/s (4 B in + 4 B out)");
+        Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
+            Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: Tokens), us => $"{Tokens / us:F2} Mtok/s");
+        Time(report, Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
+        Time(report, Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
+        Time(report, Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
+        Time(report, Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
+
+        // Decode, batch 1: the kernels of one layer apart from its GEMMs.
+        report.AppendLine("decode, batch 1, one token:");
+        double m1 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
+                Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
+            + Time(report, Mamba1ConvCase<Mamba1_2p8B>.Step(Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Launch, 1), null)
+            + Time(report, Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, 1), null)
+            + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
+        report.AppendLine($"  mamba-2.8b layer (norm + conv + scan + Hadamard): {m1:F2} us");
+        double m2 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
+                Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
+            + Time(report, Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, 1), null)
+            + Time(report, Mamba2SsdCase<Mamba2_2p7B>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B.Launch, 1), null)
+            + Time(report, new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch, rows: 1), null)
+            + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
+        report.AppendLine($"  mamba2-2.7b layer (norm + conv + SSD + gated norm + Hadamard): {m2:F2} us");
+        output.WriteLine(report.ToString());
+    }
+
+    /// <summary>Times each launch of a case (or only its first); returns the sum in microseconds.</summary>
+    private double Time(StringBuilder report, KernelCase kernelCase, Func<double, string>? rate, bool firstLaunchOnly = false)
+    {
+        using var runner = new TimingRunner(gpu.Context, firstLaunchOnly);
+        kernelCase.RunWith(runner);
+        double total = 0;
+        foreach (var (config, us) in runner.Timings)
+        {
+            total += us;
+            report.AppendLine($"  {kernelCase.Name} grid ({config.Grid.X},{config.Grid.Y},{config.Grid.Z}) x {config.Block.X}, {config.DynamicSharedBytes} B dynamic shared: {us:F2} us" + (rate is null ? "" : ", " + rate(us)));
+        }
+        return total;
+    }
+
+    private static string Describe(IReadOnlyList<CaseOutput> expected, IReadOnlyList<CaseOutput> actual)
+    {
+        var text = new StringBuilder();
+        for (int o = 0; o < expected.Count; o++)
+        {
+            switch (expected[o].Values)
+            {
+                case float[] e:
+                    {
+                        var a = (float[])actual[o].Values;
+                        double maxError = 0, maxMagnitude = 0;
+                        for (int i = 0; i < e.Length; i++)
+                        {
+                            maxError = Math.Max(maxError, Math.Abs(e[i] - a[i]));
+                            maxMagnitude = Math.Max(maxMagnitude, Math.Abs(e[i]));
+                        }
+                        text.AppendLine($"{expected[o].Name}: {e.Length} values, max |error| {maxError:G3}, max |expected| {maxMagnitude:G3}");
+                        break;
+                    }
+                case sbyte[] e:
+                    {
+                        var a = (sbyte[])actual[o].Values;
+                        int moved = 0, worst = 0;
+                        for (int i = 0; i < e.Length; i++)
+                        {
+                            int diff = Math.Abs(e[i] - a[i]);
+                            if (diff != 0) moved++;
+                            worst = Math.Max(worst, diff);
+                        }
+                        text.AppendLine($"{expected[o].Name}: {e.Length} codes, {moved} differ (max {worst})");
+                        break;
+                    }
+            }
+        }
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Runs a case on a GPU, timing each launch: one warm-up launch, then a CUDA graph of <see cref="Repeats"/> copies of
+/// the launch replayed 5 times; the time per launch excludes the host's launch overhead.
+/// </summary>
+internal sealed class TimingRunner(CudaContext context, bool firstLaunchOnly) : IKernelRunner
+{
+    private const int Repeats = 20;
+    private readonly GpuRunner _inner = new(context);
+    private readonly CudaStream _stream = context.CreateStream(nonBlocking: true);
+
+    public List<(LaunchConfig Config, double Microseconds)> Timings { get; } = new();
+
+    public DeviceSpan<T> Upload<T>(ReadOnlySpan<T> values) where T : unmanaged => _inner.Upload(values);
+
+    public DeviceSpan<T> Allocate<T>(int length) where T : unmanaged => _inner.Allocate<T>(length);
+
+    public T[] Download<T>(DeviceSpan<T> span) where T : unmanaged => _inner.Download(span);
+
+    public void Launch(LaunchConfig config, Action<LaunchConfig> emulate, Action<CudaStream, LaunchConfig> launch)
+    {
+        if (firstLaunchOnly && Timings.Count > 0) return;
+        launch(_stream, config);
+        _stream.Synchronize();
+        using CudaGraph graph = _stream.Capture(s =>
+        {
+            for (int i = 0; i < Repeats; i++) launch(s, config);
+        });
+        using CudaGraphExec exec = graph.Instantiate();
+        exec.Launch(_stream);
+        _stream.Synchronize();
+        using var start = context.CreateEvent();
+        using var stop = context.CreateEvent();
+        start.Record(_stream);
+        for (int i = 0; i < 5; i++) exec.Launch(_stream);
+        stop.Record(_stream);
+        stop.Synchronize();
+        Timings.Add((config, stop.ElapsedMillisecondsSince(start) * 1000 / (5 * Repeats)));
+    }
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _inner.Dispose();
+    }
+}

@@ -1,0 +1,56 @@
+namespace Quamba.Kernels.Mamba;
+
+/// <summary>
+/// Plain C# reference of the Hadamard kernels: <c>y = x (H_m (x) W_{2^k}) / sqrt(n)</c> row by row, written as the
+/// definition (element i = a * 2^k + b, the Walsh-Hadamard butterflies per segment, then the dense m x m sum in
+/// order of a), then int8 codes with one scale.
+/// </summary>
+public static class HadamardReference
+{
+    /// <summary>Rotates each row of a [rows, width] matrix; returns a new array.</summary>
+    public static float[] Rotate(ReadOnlySpan<float> input, int width, int baseOrder)
+    {
+        int w = width / baseOrder;
+        if (w * baseOrder != width) throw new ArgumentException($"Width {width} is not a multiple of base order {baseOrder}.");
+        var h = HadamardTables.Matrix(baseOrder);
+        float normalisation = (float)(1.0 / Math.Sqrt(width));
+        var output = new float[input.Length];
+        var z = new float[width];
+        for (int r = 0; r < input.Length / width; r++)
+        {
+            input.Slice(r * width, width).CopyTo(z);
+            for (int a = 0; a < baseOrder; a++)
+                for (int step = 1; step < w; step *= 2)
+                    for (int start = a * w; start < (a + 1) * w; start += 2 * step)
+                        for (int i = start; i < start + step; i++)
+                        {
+                            float x0 = z[i], x1 = z[i + step];
+                            z[i] = x0 + x1;
+                            z[i + step] = x0 - x1;
+                        }
+            if (baseOrder == 1)
+            {
+                for (int i = 0; i < width; i++) output[r * width + i] = z[i] * normalisation;
+                continue;
+            }
+            for (int a2 = 0; a2 < baseOrder; a2++)
+                for (int b = 0; b < w; b++)
+                {
+                    float sum = 0f;
+                    for (int a = 0; a < baseOrder; a++)
+                        sum = h[a * baseOrder + a2] > 0 ? sum + z[a * w + b] : sum - z[a * w + b];
+                    output[r * width + a2 * w + b] = sum * normalisation;
+                }
+        }
+        return output;
+    }
+
+    /// <summary>Rotates and quantizes: <c>clamp(round_half_even(y / scale), -128, 127)</c>.</summary>
+    public static sbyte[] Quantize(ReadOnlySpan<float> input, int width, int baseOrder, float scale)
+    {
+        var y = Rotate(input, width, baseOrder);
+        var codes = new sbyte[y.Length];
+        for (int i = 0; i < y.Length; i++) codes[i] = KernelMath.Quantize(y[i], scale);
+        return codes;
+    }
+}

@@ -1,0 +1,61 @@
+using Quamba.Kernels.Mamba;
+using Quamba.TestKernels.Cases;
+using H = Quamba.Kernels.Mamba.HadamardKernels;
+using Q = Quamba.Kernels.Mamba.ClusteredQuantization;
+using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
+using S1 = Quamba.Kernels.Mamba.Mamba1ScanKernels;
+using Norm = Quamba.Kernels.Mamba.RmsNormKernels;
+using S2 = Quamba.Kernels.Mamba.Mamba2SsdKernels;
+
+namespace Quamba.TestKernels.Mamba;
+
+/// <summary>
+/// The model kernels' cases (Quamba.Kernels.Mamba): small inputs for the tiny-model instances (the emulator runs
+/// them in CI), the published-shape instances with short sequences. Part of <see cref="CaseCatalog.All"/>, so the
+/// GPU run (Quamba.GpuTests.CorpusGpuTests) takes them too.
+/// </summary>
+public static class MambaCaseCatalog
+{
+    public static IReadOnlyList<KernelCase> All { get; } =
+    [
+        new HadamardQuantizeCase<Hadamard384>(H.HadamardQuantizeKernel_Hadamard384.Emulate, H.HadamardQuantizeKernel_Hadamard384.Launch),
+        new HadamardQuantizeCase<Hadamard512>(H.HadamardQuantizeKernel_Hadamard512.Emulate, H.HadamardQuantizeKernel_Hadamard512.Launch),
+        new HadamardQuantizeCase<Hadamard20>(H.HadamardQuantizeKernel_Hadamard20.Emulate, H.HadamardQuantizeKernel_Hadamard20.Launch),
+        new HadamardQuantizeCase<Hadamard448>(H.HadamardQuantizeKernel_Hadamard448.Emulate, H.HadamardQuantizeKernel_Hadamard448.Launch),
+        new HadamardQuantizeCase<Hadamard640>(H.HadamardQuantizeKernel_Hadamard640.Emulate, H.HadamardQuantizeKernel_Hadamard640.Launch),
+        new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 2),
+        new HadamardRotateCase<Hadamard384>(H.HadamardRotateKernel_Hadamard384.Emulate, H.HadamardRotateKernel_Hadamard384.Launch),
+        new HadamardRotateCase<Hadamard512>(H.HadamardRotateKernel_Hadamard512.Emulate, H.HadamardRotateKernel_Hadamard512.Launch),
+        new HadamardRotateCase<Hadamard640>(H.HadamardRotateKernel_Hadamard640.Emulate, H.HadamardRotateKernel_Hadamard640.Launch),
+        new HadamardRotateCase<Hadamard5120>(H.HadamardRotateKernel_Hadamard5120.Emulate, H.HadamardRotateKernel_Hadamard5120.Launch, rows: 1),
+
+        new ClusteredQuantizeCase<Mamba2Tiny>(Q.QuantizeXKernel_Mamba2Tiny.Emulate, Q.QuantizeXKernel_Mamba2Tiny.Launch, Q.QuantizeStateGroupsKernel_Mamba2Tiny.Emulate, Q.QuantizeStateGroupsKernel_Mamba2Tiny.Launch),
+        new ClusteredQuantizeCase<Mamba2_2p7B>(Q.QuantizeXKernel_Mamba2_2p7B.Emulate, Q.QuantizeXKernel_Mamba2_2p7B.Launch, Q.QuantizeStateGroupsKernel_Mamba2_2p7B.Emulate, Q.QuantizeStateGroupsKernel_Mamba2_2p7B.Launch),
+
+        Mamba1ConvCase<Mamba1Tiny>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1Tiny.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1Tiny.Launch, batch: 2, length: 70),
+        Mamba1ConvCase<Mamba1Tiny>.Step(Conv.Mamba1ConvStepKernel_Mamba1Tiny.Emulate, Conv.Mamba1ConvStepKernel_Mamba1Tiny.Launch, batch: 3),
+        Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, batch: 1, length: 5),
+        Mamba1ConvCase<Mamba1_2p8B>.Step(Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Launch, batch: 2),
+        Mamba2ConvCase<Mamba2Tiny>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2Tiny.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2Tiny.Launch, batch: 2, length: 70),
+        Mamba2ConvCase<Mamba2Tiny>.Step(Conv.Mamba2ConvStepKernel_Mamba2Tiny.Emulate, Conv.Mamba2ConvStepKernel_Mamba2Tiny.Launch, batch: 3),
+        Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, batch: 1, length: 5),
+        Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, batch: 2),
+
+        Mamba1ScanCase<Mamba1Tiny>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1Tiny.Launch, batch: 2, length: 40),
+        Mamba1ScanCase<Mamba1Tiny>.Step(S1.Mamba1ScanStepKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanStepKernel_Mamba1Tiny.Launch, batch: 2),
+        Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, batch: 1, length: 3),
+        Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, batch: 1),
+
+        new ResidualRmsNormCase<Row192>(Norm.ResidualRmsNormQuantizeKernel_Row192.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row192.Launch, Norm.ResidualRmsNormKernel_Row192.Emulate, Norm.ResidualRmsNormKernel_Row192.Launch),
+        new ResidualRmsNormCase<Row256>(Norm.ResidualRmsNormQuantizeKernel_Row256.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row256.Launch, Norm.ResidualRmsNormKernel_Row256.Emulate, Norm.ResidualRmsNormKernel_Row256.Launch),
+        new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch, Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch),
+        new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch),
+        new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch),
+
+        Mamba2SsdCase<Mamba2Tiny>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2Tiny.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2Tiny.Launch, batch: 2, length: 150),
+        Mamba2SsdCase<Mamba2Tiny>.Step(S2.Mamba2SsdStepKernel_Mamba2Tiny.Emulate, S2.Mamba2SsdStepKernel_Mamba2Tiny.Launch, batch: 2),
+        Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, batch: 1, length: 20),
+        Mamba2SsdCase<Mamba2TestQ256>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2TestQ256.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2TestQ256.Launch, batch: 2, length: 300),
+        Mamba2SsdCase<Mamba2_2p7B>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B.Launch, batch: 1),
+    ];
+}

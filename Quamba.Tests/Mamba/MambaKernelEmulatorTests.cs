@@ -1,0 +1,33 @@
+using Quamba.TestKernels.Cases;
+using Quamba.TestKernels.Mamba;
+
+namespace Quamba.Tests.Mamba;
+
+/// <summary>Every model-kernel case (Quamba.Kernels.Mamba) on the CPU emulator against its C# reference.</summary>
+public class MambaKernelEmulatorTests
+{
+    public static TheoryData<string> CaseNames => new(MambaCaseCatalog.All.Select(c => c.Name));
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void MambaKernelMatchesReferenceOnTheEmulator(string name)
+    {
+        var kernelCase = MambaCaseCatalog.All.Single(c => c.Name == name);
+        var actual = kernelCase.RunEmulator();
+        var problems = CaseComparison.Compare(kernelCase.Expected(), actual, kernelCase.EmulatorTolerance);
+        Assert.True(problems.Count == 0, $"{name} ({kernelCase.Kernel}), tolerance {kernelCase.EmulatorTolerance}:\n" + string.Join("\n", problems));
+        if (kernelCase.EmulatorTolerance.Codes > 0) AssertOffByOneCodesAreRare(name, kernelCase.Expected(), actual);
+    }
+
+    /// <summary>Where codes may move by one (sums in another order), at most 1% of them do.</summary>
+    private static void AssertOffByOneCodesAreRare(string name, IReadOnlyList<CaseOutput> expected, IReadOnlyList<CaseOutput> actual)
+    {
+        for (int o = 0; o < expected.Count; o++)
+        {
+            if (expected[o].Values is not sbyte[] e) continue;
+            var a = (sbyte[])actual[o].Values;
+            int moved = e.Where((v, i) => v != a[i]).Count();
+            Assert.True(moved <= e.Length / 100, $"{name}/{expected[o].Name}: {moved} of {e.Length} codes differ by one");
+        }
+    }
+}

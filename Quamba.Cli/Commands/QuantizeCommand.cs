@@ -35,8 +35,10 @@ internal static class QuantizeCommand
             var m = quantized.Manifest;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"quantized: {directory} -> {outDirectory}\nrecipe: {m.Recipe}, precision: {m.Precision}{(m.Gptq ? ", gptq" : "")}, layers: {string.Join(",", m.Layers.Select(l => l.Precision))}, head: {m.Head.Precision}"));
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"calibration: {m.Calibration.Samples} samples x {m.Calibration.Length} tokens of {m.Calibration.File} ({(DateTime.UtcNow - started).TotalSeconds:F1} s in all)"));
+            string seconds = ((DateTime.UtcNow - started).TotalSeconds).ToString("F1", CultureInfo.InvariantCulture);
+            Console.Out.WriteLine(m.Calibration.Samples == 0
+                ? $"calibration: none (round-to-nearest weights with float activations need no scales; {seconds} s in all)"
+                : $"calibration: {m.Calibration.Samples} samples x {m.Calibration.Length} tokens of {m.Calibration.File} ({seconds} s in all)");
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"model.safetensors: {bytes} bytes ({100.0 * bytes / floatBytes:F1}% of the float weights' {floatBytes})"));
             return Task.FromResult(0);

@@ -72,11 +72,14 @@ public sealed class FloatCheckpoint
             _data.Select(kv => (new SafetensorsTensorSpec(kv.Key, SafetensorsDType.F32, _shapes[kv.Key]), kv.Value)));
     }
 
-    /// <summary>The files besides the weights that a model folder carries: config, tokenizer, generation settings.</summary>
+    /// <summary>
+    /// The files besides the weights that a model folder carries: config, tokenizer, generation settings, and the
+    /// reference logits (so `quamba verify` can report how far a quantized model is from them).
+    /// </summary>
     internal static void CopySideFiles(string source, string destination)
     {
         File.Copy(Path.Combine(source, "config.json"), Path.Combine(destination, "config.json"), overwrite: true);
-        foreach (string name in (string[])["tokenizer.json", "generation_config.json"])
+        foreach (string name in (string[])["tokenizer.json", "generation_config.json", "reference.safetensors"])
         {
             string path = Path.Combine(source, name);
             if (File.Exists(path)) File.Copy(path, Path.Combine(destination, name), overwrite: true);

@@ -16,6 +16,8 @@ public static class Program
             RandomModelCommand.Create(),
             BenchCommand.Create(),
             KernelsCommand.Create(),
+            QuantizeCommand.Create(),
+            AblateCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         try

@@ -21,6 +21,18 @@ internal sealed class BackboneWeights
             : loader.Load([c.VocabSize, d], $"vocab_size {c.VocabSize} x hidden_size {d}, tie_word_embeddings false", TensorNames.LmHead);
     }
 
+    /// <summary>
+    /// The norms alone, for models that keep their embedding and lm_head in another form (quantized models override
+    /// MambaModel.Embed and HeadRows, so <see cref="Embedding"/> and <see cref="LmHead"/> stay null).
+    /// </summary>
+    public BackboneWeights(AlignedBuffer[] layerNorms, AlignedBuffer finalNorm)
+    {
+        LayerNorms = layerNorms;
+        FinalNorm = finalNorm;
+        Embedding = null!;
+        LmHead = null!;
+    }
+
     /// <summary>[V, d].</summary>
     public AlignedBuffer Embedding { get; }
 

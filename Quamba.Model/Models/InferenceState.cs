@@ -146,5 +146,10 @@ internal static class ScratchSlot
     public const int LastRows = 7;
     public const int ChunkShared = 8;
     public const int WorkerScratch = 9;
-    public const int Count = 10;
+    // Quantized models: int8 codes (two buffers) and int32 accumulators, held as float slots and reinterpreted.
+    public const int Codes = 10;
+    public const int Codes2 = 11;
+    public const int Accumulator = 12;
+    public const int Dequantized = 13;
+    public const int Count = 14;
 }

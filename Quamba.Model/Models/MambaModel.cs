@@ -23,12 +23,17 @@ public abstract unsafe class MambaModel : IDisposable
         _parallel = parallel ?? CpuParallel.Default;
     }
 
-    /// <summary>Reads config.json and the *.safetensors weights of a checkpoint directory (F32, F16, BF16 or F64).</summary>
+    /// <summary>Reads config.json and the *.safetensors weights of a checkpoint directory (F32, F16, BF16 or F64), or a quantized folder.</summary>
     public static MambaModel Load(string directory) => Load(directory, maxDegreeOfParallelism: 0);
 
-    /// <summary>As <see cref="Load(string)"/>, using at most <paramref name="maxDegreeOfParallelism"/> threads (0: all cores).</summary>
+    /// <summary>
+    /// As <see cref="Load(string)"/>, using at most <paramref name="maxDegreeOfParallelism"/> threads (0: all cores).
+    /// A folder with a quantization.json is a quantized checkpoint and loads as a <see cref="Quantization.Execution.QuantizedMambaModel"/>.
+    /// </summary>
     public static MambaModel Load(string directory, int maxDegreeOfParallelism) =>
-        Load(directory, ModelConfig.Load(directory), maxDegreeOfParallelism);
+        Quantization.Checkpoint.QuantizedCheckpoint.IsQuantized(directory)
+            ? Quantization.Execution.QuantizedMambaModel.Create(Quantization.Checkpoint.QuantizedCheckpoint.Load(directory), maxDegreeOfParallelism)
+            : Load(directory, ModelConfig.Load(directory), maxDegreeOfParallelism);
 
     /// <summary>Loads the weights of <paramref name="directory"/> under a given config (tests vary e.g. the chunk size).</summary>
     internal static MambaModel Load(string directory, ModelConfig config, int maxDegreeOfParallelism)
@@ -62,6 +67,15 @@ public abstract unsafe class MambaModel : IDisposable
     internal long ScratchBytesPerPass { get; set; } = 256L * 1024 * 1024;
 
     internal BackboneWeights Backbone { get; }
+
+    /// <summary>Calibration hook: when set, Forward reports the activations of every <see cref="ActivationSite"/>.</summary>
+    internal IActivationObserver? ActivationObserver { get; set; }
+
+    /// <summary>Reports a block to the observer, if any (one null check when there is none).</summary>
+    private protected void Report(ActivationSite site, int layer, float* data, int stride, int width, int batch, int length)
+    {
+        if (ActivationObserver is { } observer) observer.Observe(site, layer, new ActivationBlock(data, stride, width, batch, length));
+    }
 
     /// <summary>Empty conv and SSM caches for <paramref name="batchSize"/> sequences.</summary>
     public abstract InferenceState CreateState(int batchSize);
@@ -130,32 +144,29 @@ public abstract unsafe class MambaModel : IDisposable
         var scratch = state.Scratch;
         float* residual = scratch.Get(ScratchSlot.Residual, (long)rows * d);
         float* normed = scratch.Get(ScratchSlot.Normed, (long)rows * d);
-        float* embedding = Backbone.Embedding.Pointer;
-
-        var lookup = new EmbeddingLookup { Embedding = embedding, Tokens = tokens, Residual = residual, Width = d, Length = length, PassStart = t0, PassLength = len };
-        _parallel.ForRanges(rows, 64, ref lookup);
+        Embed(tokens, length, t0, len, residual, rows);
 
         for (int layer = 0; layer < Config.NumLayers; layer++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             VectorMath.RmsNormRows(_parallel, residual, Backbone.LayerNorms[layer].Pointer, normed, rows, d, Config.LayerNormEpsilon);
+            Report(ActivationSite.MixerInput, layer, normed, d, d, batch, len);
             MixerForward(layer, state, normed, residual, batch, len);
         }
 
-        float* head = Backbone.LmHead.Pointer;
         float* finalNorm = Backbone.FinalNorm.Pointer;
         if (allPositions)
         {
             VectorMath.RmsNormRows(_parallel, residual, finalNorm, normed, rows, d, Config.LayerNormEpsilon);
+            Report(ActivationSite.HeadInput, -1, normed, d, d, batch, len);
             if (len == length)
             {
-                Gemm.MultiplyTransposed(_parallel, normed, d, head, d, logits, vocab, rows, vocab, d, accumulate: false);
+                HeadRows(state, normed, rows, logits);
             }
             else
             {
                 for (int b = 0; b < batch; b++)
-                    Gemm.MultiplyTransposed(_parallel, normed + (long)b * len * d, d, head, d,
-                        logits + ((long)b * length + t0) * vocab, vocab, len, vocab, d, accumulate: false);
+                    HeadRows(state, normed + (long)b * len * d, len, logits + ((long)b * length + t0) * vocab);
             }
         }
         else if (last)
@@ -164,8 +175,23 @@ public abstract unsafe class MambaModel : IDisposable
             float* lastRows = scratch.Get(ScratchSlot.LastRows, (long)batch * d);
             for (int b = 0; b < batch; b++)
                 VectorMath.RmsNorm(residual + ((long)b * len + len - 1) * d, finalNorm, lastRows + (long)b * d, d, Config.LayerNormEpsilon);
-            Gemm.MultiplyTransposed(_parallel, lastRows, d, head, d, logits, vocab, batch, vocab, d, accumulate: false);
+            Report(ActivationSite.HeadInput, -1, lastRows, d, d, batch, 1);
+            HeadRows(state, lastRows, batch, logits);
         }
+    }
+
+    /// <summary>Writes the embedding rows of the pass's tokens into <paramref name="residual"/> ([rows, d]).</summary>
+    private protected virtual void Embed(int* tokens, int length, int t0, int len, float* residual, int rows)
+    {
+        var lookup = new EmbeddingLookup { Embedding = Backbone.Embedding.Pointer, Tokens = tokens, Residual = residual, Width = Config.HiddenSize, Length = length, PassStart = t0, PassLength = len };
+        _parallel.ForRanges(rows, 64, ref lookup);
+    }
+
+    /// <summary>logits [rows, vocab] (contiguous) = final-normalised rows [rows, d] times lm_head^T.</summary>
+    private protected virtual void HeadRows(InferenceState state, float* normed, int rows, float* logits)
+    {
+        int d = Config.HiddenSize, vocab = VocabSize;
+        Gemm.MultiplyTransposed(_parallel, normed, d, Backbone.LmHead.Pointer, d, logits, vocab, rows, vocab, d, accumulate: false);
     }
 
     /// <summary>residual row (b, t) = embedding row of token (b, t0 + t).</summary>

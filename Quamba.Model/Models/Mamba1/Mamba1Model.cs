@@ -43,13 +43,16 @@ public sealed unsafe class Mamba1Model : MambaModel
         float* xz = scratch.Get(ScratchSlot.InProj, (long)rows * 2 * e);
         Gemm.MultiplyTransposed(parallel, input, d, w.InProj.Pointer, d, xz, 2 * e, rows, 2 * e, d, accumulate: false);
         if (w.InProjBias is not null) VectorMath.AddBiasRows(parallel, xz, w.InProjBias.Pointer, rows, 2 * e);
+        Report(ActivationSite.InProjOutput, layer, xz, 2 * e, 2 * e, batch, length);
 
         float* x = scratch.Get(ScratchSlot.ConvOut, (long)rows * e);
         CausalConv1d.Forward(parallel, xz, 2 * e, x, e, state.ConvPointer(layer, 0), w.ConvWeightT.Pointer,
             w.ConvBias is null ? null : w.ConvBias.Pointer, batch, length, e, c.ConvKernel);
+        Report(ActivationSite.ConvOutput, layer, x, e, e, batch, length);
 
         float* dbc = scratch.Get(ScratchSlot.XProj, (long)rows * xProjWidth);
         Gemm.MultiplyTransposed(parallel, x, e, w.XProj.Pointer, e, dbc, xProjWidth, rows, xProjWidth, e, accumulate: false);
+        Report(ActivationSite.XProjOutput, layer, dbc, xProjWidth, xProjWidth, batch, length);
 
         float* dt = scratch.Get(ScratchSlot.Dt, (long)rows * e);
         Gemm.MultiplyOuter(parallel, dbc, xProjWidth, 1, null, w.DtProjT.Pointer, e, dt, e, rows, e, r, accumulate: false);
@@ -67,6 +70,7 @@ public sealed unsafe class Mamba1Model : MambaModel
             States = state.SsmPointer(layer, 0),
         }, batch, length, e, n);
 
+        Report(ActivationSite.OutProjInput, layer, y, e, e, batch, length);
         // out_proj accumulates straight into the residual stream.
         Gemm.MultiplyTransposed(parallel, y, e, w.OutProj.Pointer, e, residual, d, rows, d, e, accumulate: true);
         if (w.OutProjBias is not null) VectorMath.AddBiasRows(parallel, residual, w.OutProjBias.Pointer, rows, d);

@@ -50,10 +50,12 @@ public sealed unsafe class Mamba2Model : MambaModel
         float* zxbcdt = scratch.Get(ScratchSlot.InProj, (long)rows * inRows);
         Gemm.MultiplyTransposed(parallel, input, d, w.InProj.Pointer, d, zxbcdt, inRows, rows, inRows, d, accumulate: false);
         if (w.InProjBias is not null) VectorMath.AddBiasRows(parallel, zxbcdt, w.InProjBias.Pointer, rows, inRows);
+        Report(ActivationSite.InProjOutput, layer, zxbcdt, inRows, inRows, batch, length);
 
         float* xbc = scratch.Get(ScratchSlot.ConvOut, (long)rows * convChannels);
         CausalConv1d.Forward(parallel, zxbcdt + e, inRows, xbc, convChannels, state.ConvPointer(layer, 0), w.ConvWeightT.Pointer,
             w.ConvBias is null ? null : w.ConvBias.Pointer, batch, length, convChannels, c.ConvKernel);
+        Report(ActivationSite.ConvOutput, layer, xbc, convChannels, convChannels, batch, length);
 
         float* dt = scratch.Get(ScratchSlot.Dt, (long)rows * h);
         ComputeDt(zxbcdt + 2 * e + 2 * gn, inRows, w.DtBias.Pointer, dt, rows, h, c.TimeStepLimit);
@@ -85,6 +87,7 @@ public sealed unsafe class Mamba2Model : MambaModel
         else
             GatedRmsNorm.GateOnly(parallel, y, e, zxbcdt, inRows, rows, e);
 
+        Report(ActivationSite.OutProjInput, layer, y, e, e, batch, length);
         Gemm.MultiplyTransposed(parallel, y, e, w.OutProj.Pointer, e, residual, d, rows, d, e, accumulate: true);
         if (w.OutProjBias is not null) VectorMath.AddBiasRows(parallel, residual, w.OutProjBias.Pointer, rows, d);
     }

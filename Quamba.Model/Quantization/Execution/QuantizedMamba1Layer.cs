@@ -45,7 +45,7 @@ internal sealed unsafe class QuantizedMamba1Layer : QuantizedMixer
         }
         float S(string name) => reader.Scale(name, why + ", int8 activations");
         QuantizedLinear Lin(string name, int rows, int columns, float inputScale) =>
-            reader.Linear(M(name), Manifest(layer, name, field), rows, columns, inputScale, $"{field}.linears.{name}");
+            reader.Linear(M(name), Manifest(reader, layer, name, field), rows, columns, inputScale, $"{field}.linears.{name}");
 
         _inProj = Lin("in_proj", 2 * e, d, a8 ? S(QuantizedTensorNames.InputScale(M("in_proj"))) : float.NaN);
         _xScale = a8 ? S(QuantizedTensorNames.XScale(l)) : float.NaN;
@@ -93,9 +93,9 @@ internal sealed unsafe class QuantizedMamba1Layer : QuantizedMixer
 
     public override long ParameterBytes => _parameterBytes;
 
-    internal static LinearManifest Manifest(LayerManifest layer, string name, string field) =>
-        layer.Linears.TryGetValue(name, out var m) ? m
-            : throw new ModelConfigException("quantization.json", $"{field}.linears.{name}", "missing; every quantized layer lists its linears");
+    internal static LinearManifest Manifest(StoredTensorReader reader, LayerManifest layer, string name, string field) =>
+        layer.Linears?.TryGetValue(name, out var m) == true ? m
+            : throw new ModelConfigException(reader.Checkpoint.ManifestPath, $"{field}.linears.{name}", "missing; every quantized layer lists its linears");
 
     internal static AlignedBuffer Buffer(float[] values)
     {

@@ -47,7 +47,7 @@ internal sealed unsafe class QuantizedMamba2Layer : QuantizedMixer
         }
         float S(string name) => reader.Scale(name, why + ", int8 activations");
         QuantizedLinear Lin(string name, int rows, int columns, float inputScale) =>
-            reader.Linear(M(name), QuantizedMamba1Layer.Manifest(layer, name, field), rows, columns, inputScale, $"{field}.linears.{name}");
+            reader.Linear(M(name), QuantizedMamba1Layer.Manifest(reader, layer, name, field), rows, columns, inputScale, $"{field}.linears.{name}");
 
         _inProj = Lin("in_proj", c.InProjRows, d, a8 ? S(QuantizedTensorNames.InputScale(M("in_proj"))) : float.NaN);
         _outProj = Lin("out_proj", d, e, a8 ? S(QuantizedTensorNames.InputScale(M("out_proj"))) : float.NaN);

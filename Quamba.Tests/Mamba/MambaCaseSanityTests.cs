@@ -31,6 +31,11 @@ public class MambaCaseSanityTests
                     Assert.All(values, v => Assert.True(float.IsFinite(v), $"{name}/{output.Name}: non-finite value"));
                     Assert.True(values.Count(v => v != 0f) > values.Length / 2, $"{name}/{output.Name}: mostly zeros");
                     break;
+                case Half[] halves:
+                    Assert.All(halves, v => Assert.True(Half.IsFinite(v), $"{name}/{output.Name}: non-finite value"));
+                    Assert.True(halves.Count(v => v != Half.Zero) > halves.Length / 2, $"{name}/{output.Name}: mostly zeros");
+                    Assert.True(halves.Distinct().Count() >= Math.Min(20, halves.Length / 4), $"{name}/{output.Name}: few distinct values");
+                    break;
             }
         }
     }

@@ -1,5 +1,6 @@
 using Quamba.Kernels.Mamba;
 using Quamba.Model.Quantization.Clustering;
+using Quamba.TestKernels.Cases;
 using Quamba.TestKernels.Mamba;
 
 namespace Quamba.Tests.Mamba;
@@ -15,9 +16,12 @@ public class MambaCaseSanityTests
     /// </summary>
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void ExpectedOutputsAreInformative(string name)
+    public void ExpectedOutputsAreInformative(string name) => AssertExpectedOutputsAreInformative(MambaCaseCatalog.All.Single(c => c.Name == name));
+
+    internal static void AssertExpectedOutputsAreInformative(KernelCase kernelCase)
     {
-        foreach (var output in MambaCaseCatalog.All.Single(c => c.Name == name).Expected())
+        string name = kernelCase.Name;
+        foreach (var output in kernelCase.Expected())
         {
             switch (output.Values)
             {

@@ -6,7 +6,7 @@ namespace Quamba.TestKernels.Mamba;
 /// A library case run through one config's generated launchers (<c>QuambaPlans.&lt;Config&gt;.&lt;Launcher&gt;</c>): the
 /// inputs, reference and tolerances are the inner case's; the name says which config and launcher(s) it exercises.
 /// </summary>
-public sealed class ConfigCase(string config, IReadOnlyList<GeneratedLauncher> launchers, KernelCase inner) : KernelCase
+public sealed class ConfigCase(string config, IReadOnlyList<IConfigLauncher> launchers, KernelCase inner) : KernelCase
 {
     public string Config => config;
 

@@ -95,13 +95,9 @@ public static partial class CausalConv1dKernels
         else cOut[b * width + column] = value;
     }
 
-    /// <summary>The input at time tau of one channel, widened to float (exact): input rows, the state before t = 0, zero beyond.</summary>
-    private static float InputAt(ReadOnlyDeviceSpan<Half> input, int inputStride, ReadOnlyDeviceSpan<Half> stateIn, PrefillSlot slot, int channels, int k, int tau)
-    {
-        if (tau >= 0) return (float)input[slot.InputBase + tau * inputStride];
-        if (tau >= -(k - 1)) return (float)stateIn[slot.StateBase + (k - 1 + tau) * channels];
-        return 0f;
-    }
+    /// <summary>The input at time tau of one channel, widened to float (exact): <see cref="Recent{T}"/>, and zero beyond the state.</summary>
+    private static float InputAt(ReadOnlyDeviceSpan<Half> input, int inputStride, ReadOnlyDeviceSpan<Half> stateIn, PrefillSlot slot, int channels, int k, int tau) =>
+        tau >= -(k - 1) ? (float)Recent(input, inputStride, stateIn, slot, channels, k, tau) : 0f;
 
     private static float Tap(ReadOnlyDeviceSpan<float> weight, int c, int k, int slot)
     {
@@ -127,14 +123,6 @@ public static partial class CausalConv1dKernels
             x2 = x1;
             x1 = x0;
         }
-    }
-
-    private static void WriteFinalState(ReadOnlyDeviceSpan<Half> input, int inputStride, ReadOnlyDeviceSpan<Half> stateIn, PrefillSlot slot, int channels, int k,
-        DeviceSpan<Half> stateOut, int length)
-    {
-        // Inputs are fp16 values, so the float round trip is exact.
-        for (int j = 0; j < k - 1; j++)
-            stateOut[slot.StateBase + j * channels] = (Half)InputAt(input, inputStride, stateIn, slot, channels, k, length - (k - 1) + j);
     }
 
     private static Half ConvStep(Half value, DeviceSpan<Half> state, int stateBase, int channels, int k, ReadOnlyDeviceSpan<float> weight, int c, float bias)

@@ -199,13 +199,17 @@ public static partial class CausalConv1dKernels
     /// </summary>
     private static int TapIndex(int c, int k, int slot) => slot >= 4 - k ? c * k + slot - (4 - k) : -1;
 
-    /// <summary>The input at time tau of one channel: from the input rows, from the state before t = 0, zero beyond it.</summary>
-    private static int InputAt(ReadOnlyDeviceSpan<sbyte> input, int inputStride, ReadOnlyDeviceSpan<sbyte> stateIn, PrefillSlot slot, int channels, int k, int tau)
+    /// <summary>The input at time tau >= -(K-1) of one channel, as stored: from the input rows, or from the state before t = 0.</summary>
+    private static T Recent<T>(ReadOnlyDeviceSpan<T> input, int inputStride, ReadOnlyDeviceSpan<T> stateIn, PrefillSlot slot, int channels, int k, int tau)
+        where T : unmanaged
     {
         if (tau >= 0) return input[slot.InputBase + tau * inputStride];
-        if (tau >= -(k - 1)) return stateIn[slot.StateBase + (k - 1 + tau) * channels];
-        return 0;
+        return stateIn[slot.StateBase + (k - 1 + tau) * channels];
     }
+
+    /// <summary>The input at time tau of one channel: <see cref="Recent{T}"/>, and zero beyond the state.</summary>
+    private static int InputAt(ReadOnlyDeviceSpan<sbyte> input, int inputStride, ReadOnlyDeviceSpan<sbyte> stateIn, PrefillSlot slot, int channels, int k, int tau) =>
+        tau >= -(k - 1) ? Recent(input, inputStride, stateIn, slot, channels, k, tau) : 0;
 
     private static int Tap(ReadOnlyDeviceSpan<sbyte> weight, int c, int k, int slot)
     {
@@ -233,11 +237,12 @@ public static partial class CausalConv1dKernels
         }
     }
 
-    private static void WriteFinalState(ReadOnlyDeviceSpan<sbyte> input, int inputStride, ReadOnlyDeviceSpan<sbyte> stateIn, PrefillSlot slot, int channels, int k,
-        DeviceSpan<sbyte> stateOut, int length)
+    /// <summary>The last K-1 inputs (from the state too when the sequence is shorter than K-1) become the new state.</summary>
+    private static void WriteFinalState<T>(ReadOnlyDeviceSpan<T> input, int inputStride, ReadOnlyDeviceSpan<T> stateIn, PrefillSlot slot, int channels, int k,
+        DeviceSpan<T> stateOut, int length) where T : unmanaged
     {
         for (int j = 0; j < k - 1; j++)
-            stateOut[slot.StateBase + j * channels] = (sbyte)InputAt(input, inputStride, stateIn, slot, channels, k, length - (k - 1) + j);
+            stateOut[slot.StateBase + j * channels] = Recent(input, inputStride, stateIn, slot, channels, k, length - (k - 1) + j);
     }
 
     private static sbyte ConvStep(sbyte value, DeviceSpan<sbyte> state, int stateBase, int channels, int k, ReadOnlyDeviceSpan<sbyte> weight, int c,

@@ -1,7 +1,5 @@
 using System.Reflection;
 using Quamba.Generated;
-using Quamba.Kernels;
-using Quamba.Kernels.Cuda;
 using Quamba.Kernels.Mamba;
 using Quamba.TestKernels.Cases;
 using QuantizeXEmulate = System.Action<Quamba.Kernels.LaunchConfig, Quamba.Kernels.ReadOnlyDeviceSpan<float>, Quamba.Kernels.ReadOnlyDeviceSpan<int>,

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using Quamba.Generators.Config;
+using Quamba.Generators.Config.Emit;
 using Quamba.Generators.Config.Kernels;
 using Quamba.Kernels;
 using Quamba.Kernels.Plans;
@@ -101,9 +102,14 @@ public sealed class RuntimeKernelCompiler(string? cacheDirectory = null)
             var name = string.Join(".", instance.Kernel.Namespace, instance.Kernel.ContainingType, instance.Kernel.Method)
                 + "<" + string.Join(", ", instance.TypeArguments.Select(t => t.Replace("global::", ""))) + ">";
             var descriptor = new KernelDescriptor(name, entry.Entry, Encoding.UTF8.GetBytes(entry.Ptx), entry.Sm, entry.Version);
-            kernels.Add(new RuntimeKernel(instance.ClassName, instance.Step, instance.Precisions.Select(Map).ToList(), descriptor, entry.Ptx, fromCache));
+            kernels.Add(new RuntimeKernel(instance.ClassName, instance.Step, instance.Precisions.Select(Map).ToList(), descriptor, entry.Ptx, fromCache)
+            {
+                Method = string.Join(".", instance.Kernel.Namespace, instance.Kernel.ContainingType, instance.Kernel.Method),
+                ShapeArguments = instance.Kernel.TypeParameters.Select(ShapeStructEmitter.StructName).ToList(),
+            });
         }
-        return new RuntimeKernelSet(ToPlan(config, kernels), kernels);
+        var shapes = ShapeStructEmitter.Structs(config).Select(s => new RuntimeShape(s.Name, s.Interface, s.Members.ToList())).ToList();
+        return new RuntimeKernelSet(ToPlan(config, kernels), kernels) { Shapes = shapes };
     }
 
     private static ReferenceSet References()

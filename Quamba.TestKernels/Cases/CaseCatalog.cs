@@ -21,8 +21,11 @@ public static class CaseCatalog
         new FastMathCase(), new FastTanhCase(), new TranscendentalsCase(), new RowSoftmaxCase(),
     ];
 
-    /// <summary>The corpus and the model kernels' cases (<see cref="Mamba.MambaCaseCatalog"/>): what the GPU run takes.</summary>
-    public static IReadOnlyList<KernelCase> All { get; } = [.. Corpus, .. Mamba.MambaCaseCatalog.All];
+    /// <summary>
+    /// The corpus, the model kernels' cases (<see cref="Mamba.MambaCaseCatalog"/>) and every reference config's kernels
+    /// (<see cref="Mamba.ConfigCaseCatalog"/>): what the GPU run takes.
+    /// </summary>
+    public static IReadOnlyList<KernelCase> All { get; } = [.. Corpus, .. Mamba.MambaCaseCatalog.All, .. Mamba.ConfigCaseCatalog.All];
 
     public static KernelCase Get(string name) => All.Single(c => c.Name == name);
 }

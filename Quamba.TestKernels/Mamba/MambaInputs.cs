@@ -28,6 +28,9 @@ internal static class MambaInputs
         return values;
     }
 
+    /// <summary>fp16 activations (roughly normal, rare outliers), for the A16 kernels.</summary>
+    public static Half[] Halves(int seed, int count) => Array.ConvertAll(Activations(seed, count, outlierEvery: 1000), v => (Half)v);
+
     public static sbyte[] Codes(int seed, int count, int min = -128, int max = 127)
     {
         var random = new Random(seed);

@@ -1,5 +1,6 @@
 using Quamba.Kernels.Mamba;
 using Quamba.Model.Quantization.Clustering;
+using Quamba.TestKernels.Cases;
 using Quamba.TestKernels.Mamba;
 
 namespace Quamba.Tests.Mamba;
@@ -15,9 +16,12 @@ public class MambaCaseSanityTests
     /// </summary>
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void ExpectedOutputsAreInformative(string name)
+    public void ExpectedOutputsAreInformative(string name) => AssertExpectedOutputsAreInformative(MambaCaseCatalog.All.Single(c => c.Name == name));
+
+    internal static void AssertExpectedOutputsAreInformative(KernelCase kernelCase)
     {
-        foreach (var output in MambaCaseCatalog.All.Single(c => c.Name == name).Expected())
+        string name = kernelCase.Name;
+        foreach (var output in kernelCase.Expected())
         {
             switch (output.Values)
             {
@@ -30,6 +34,11 @@ public class MambaCaseSanityTests
                 case float[] values:
                     Assert.All(values, v => Assert.True(float.IsFinite(v), $"{name}/{output.Name}: non-finite value"));
                     Assert.True(values.Count(v => v != 0f) > values.Length / 2, $"{name}/{output.Name}: mostly zeros");
+                    break;
+                case Half[] halves:
+                    Assert.All(halves, v => Assert.True(Half.IsFinite(v), $"{name}/{output.Name}: non-finite value"));
+                    Assert.True(halves.Count(v => v != Half.Zero) > halves.Length / 2, $"{name}/{output.Name}: mostly zeros");
+                    Assert.True(halves.Distinct().Count() >= Math.Min(20, halves.Length / 4), $"{name}/{output.Name}: few distinct values");
                     break;
             }
         }

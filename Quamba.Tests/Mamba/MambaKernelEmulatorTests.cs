@@ -10,13 +10,15 @@ public class MambaKernelEmulatorTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void MambaKernelMatchesReferenceOnTheEmulator(string name)
+    public void MambaKernelMatchesReferenceOnTheEmulator(string name) => AssertMatchesReferenceOnTheEmulator(MambaCaseCatalog.All.Single(c => c.Name == name));
+
+    /// <summary>Runs a case on the emulator and compares with its reference under the case's emulator tolerance.</summary>
+    internal static void AssertMatchesReferenceOnTheEmulator(KernelCase kernelCase)
     {
-        var kernelCase = MambaCaseCatalog.All.Single(c => c.Name == name);
         var actual = kernelCase.RunEmulator();
         var problems = CaseComparison.Compare(kernelCase.Expected(), actual, kernelCase.EmulatorTolerance);
-        Assert.True(problems.Count == 0, $"{name} ({kernelCase.Kernel}), tolerance {kernelCase.EmulatorTolerance}:\n" + string.Join("\n", problems));
-        if (kernelCase.EmulatorTolerance.Codes > 0) AssertOffByOneCodesAreRare(name, kernelCase.Expected(), actual);
+        Assert.True(problems.Count == 0, $"{kernelCase.Name} ({kernelCase.Kernel}), tolerance {kernelCase.EmulatorTolerance}:\n" + string.Join("\n", problems));
+        if (kernelCase.EmulatorTolerance.Codes > 0) AssertOffByOneCodesAreRare(kernelCase.Name, kernelCase.Expected(), actual);
     }
 
     /// <summary>Where codes may move by one (sums in another order), at most 1% of them do.</summary>

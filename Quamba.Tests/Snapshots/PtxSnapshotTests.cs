@@ -8,9 +8,12 @@ namespace Quamba.Tests.Snapshots;
 /// <summary>The PTX of every corpus kernel, byte for byte against Snapshots/Ptx/*.ptx.</summary>
 public class PtxSnapshotTests
 {
-    /// <summary>Generated launcher classes: nested static classes with a KernelDescriptor field, keyed "Outer.ClassName".</summary>
+    /// <summary>
+    /// Generated launcher classes: nested static classes with a KernelDescriptor field, keyed "Outer.ClassName". Only the
+    /// corpus's (Quamba.TestKernels.Kernels): the reference configs' launchers (Quamba.Generated) are the config snapshots'.
+    /// </summary>
     public static IReadOnlyDictionary<string, KernelDescriptor> CorpusKernels { get; } = typeof(CaseCatalog).Assembly.GetTypes()
-        .Where(t => t.IsNested && t.IsAbstract && t.IsSealed)
+        .Where(t => t.IsNested && t.IsAbstract && t.IsSealed && t.Namespace == typeof(Quamba.TestKernels.Kernels.Elementwise).Namespace)
         .Select(t => (Type: t, Field: t.GetField("Descriptor", BindingFlags.Public | BindingFlags.Static)))
         .Where(x => x.Field?.FieldType == typeof(KernelDescriptor))
         .ToDictionary(x => x.Type.DeclaringType!.Name + "." + x.Type.Name, x => (KernelDescriptor)x.Field!.GetValue(null)!);

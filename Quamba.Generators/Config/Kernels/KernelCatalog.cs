@@ -35,6 +35,11 @@ namespace Quamba.Generators.Config.Kernels
             ["Mamba2SsdKernels.Mamba2SsdPrefill"] = Int8Activations,
             ["Mamba2SsdKernels.Mamba2SsdStep"] = Int8Activations,
             ["RmsNormKernels.ResidualRmsNormQuantize"] = Int8Activations,
+            // The A16 (fp16-activation) model kernels.
+            ["CausalConv1dKernels.Mamba1ConvPrefillA16"] = HalfActivations,
+            ["CausalConv1dKernels.Mamba1ConvStepA16"] = HalfActivations,
+            ["CausalConv1dKernels.Mamba2ConvPrefillA16"] = HalfActivations,
+            ["CausalConv1dKernels.Mamba2ConvStepA16"] = HalfActivations,
             // RmsNormKernels.ResidualRmsNorm (float out: A16 layers and the final norm) and GatedRmsNorm serve every layer.
         };
 

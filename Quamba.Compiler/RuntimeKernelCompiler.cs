@@ -87,7 +87,7 @@ public sealed class RuntimeKernelCompiler(string? cacheDirectory = null)
             : ConfigKernelCompiler.Compile(set with { Instances = Quamba.Generators.Common.EquatableArray.ToEquatableArray(missing) }, References(), cancellationToken);
         if (compiled is { Succeeded: false })
         {
-            throw new ConfigException(compiled.Errors.Concat(compiled.Kernels.SelectMany(k => k.Errors.Select(e => k.Instance.Step + ": " + e))).ToList());
+            throw new ConfigException(compiled.Errors.Concat(compiled.Kernels.SelectMany(k => k.Errors.Select(e => k.Instance.KernelName + ": " + e))).ToList());
         }
         foreach (var instance in set.Instances)
         {

@@ -42,10 +42,7 @@ public static partial class Mamba1ScanKernels
                 int e = StagedState<TShape>(firstRow, i, bcStride);
                 StageState<TShape>(staged, i, (float)bc[e], (float)bc[e + TShape.StateDim]);
             }
-            Gpu.SyncThreads();
-            h = ScanStagedChunk<TShape>(staged, lane, h, an, steps);
-            Gpu.SyncThreads();
-            WriteStagedOutputs<TShape>(staged, lane, d, y, firstRow, steps);
+            h = ScanStagedChunk<TShape>(staged, lane, h, an, d, y, firstRow, steps);
         }
         stateOut[lane.StateIndex] = SsmStateAccess.Store<TState>(h, stateScales, lane.N);
     }

@@ -74,9 +74,14 @@ public static partial class Mamba1ScanKernels
         staged[COffset<TShape>() + i] = c;
     }
 
-    /// <summary>The recurrence over a staged chunk for the thread's (channel, n); each token's C[n] h[n] goes to the products.</summary>
-    private static float ScanStagedChunk<TShape>(DeviceSpan<float> staged, ScanLane lane, float h, float an, int steps) where TShape : IMamba1Shape
+    /// <summary>
+    /// A staged chunk (the caller has staged it; the barrier is here): the recurrence for the thread's (channel, n), each
+    /// token's C[n] h[n] to the products, then y of every (token, channel). Returns the thread's h after the chunk.
+    /// </summary>
+    private static float ScanStagedChunk<TShape>(DeviceSpan<float> staged, ScanLane lane, float h, float an, ReadOnlyDeviceSpan<float> d, DeviceSpan<float> y,
+        int firstRow, int steps) where TShape : IMamba1Shape
     {
+        Gpu.SyncThreads();
         int slots = ChannelSlots<TShape>();
         for (int tt = 0; tt < steps; tt++)
         {
@@ -86,6 +91,8 @@ public static partial class Mamba1ScanKernels
             h = MathF.Exp(dtv * an) * h + dtv * xv * staged[BOffset<TShape>() + tt * TShape.StateDim + lane.N];
             staged[ProductOffset<TShape>() + tt * ProductRow + lane.Tid] = staged[COffset<TShape>() + tt * TShape.StateDim + lane.N] * h;
         }
+        Gpu.SyncThreads();
+        WriteStagedOutputs<TShape>(staged, lane, d, y, firstRow, steps);
         return h;
     }
 

@@ -6,8 +6,8 @@ public static partial class Mamba2SsdKernels
 {
     /// <summary>
     /// Tokens per chunk of the A16 prefill at most: B and C are held as fp16 rows, and 128 tokens of them keep a block of
-    /// mamba2-2.7b (N 128) at 136 KB of shared memory (a chunk of 256 would need 253 KB). A shorter chunk changes only
-    /// how the recurrence is split, not what it computes.
+    /// mamba2-2.7b (N 128) at 139,008 bytes of shared memory (a chunk of 256 would need 259,328, over the 232,448 bytes
+    /// an H100 block can have). A shorter chunk changes only how the recurrence is split, not what it computes.
     /// </summary>
     public const int A16Chunk = 128;
 
@@ -15,7 +15,7 @@ public static partial class Mamba2SsdKernels
     public static LaunchConfig PrefillA16Launch<TShape>(int batch) where TShape : IMamba2Shape =>
         new(new Dim3(TShape.Heads, TShape.HeadDim / Columns, batch), Threads, PrefillA16SharedBytes<TShape>());
 
-    /// <summary>Bytes of dynamic shared memory the A16 prefill needs (135.8 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
+    /// <summary>Bytes of dynamic shared memory the A16 prefill needs (139.0 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
     public static int PrefillA16SharedBytes<TShape>() where TShape : IMamba2Shape => 4 * A16Layout<TShape>().Words;
 
     /// <summary>The A16 layout: chunks of min(Q, 128) tokens, B and C as fp16 rows of N + 8 (padded).</summary>
@@ -48,19 +48,16 @@ public static partial class Mamba2SsdKernels
         var layout = A16Layout<TShape>();
         int chunk = layout.Chunk;
         int rowHalves = 2 * layout.BcRowWords;
-        int cHalves = 2 * layout.C;
         var halves = SharedMemory.Dynamic<Half>();
         var floats = SharedMemory.Dynamic<float>();
-        var float4s = SharedMemory.Dynamic<Float4>();
 
         int tid = Gpu.ThreadIdxX;
         int lane = tid & 31;
-        int warp = tid >> 5;
         int head = Gpu.BlockIdxX;
         int pBase = Gpu.BlockIdxY * Columns;
         int sequence = Gpu.BlockIdxZ;
         int g = head / (TShape.Heads / TShape.StateGroups);
-        float aHead = a[head], dHead = d[head], biasHead = dtBias[head];
+        float biasHead = dtBias[head];
 
         LoadStateTile<TShape, TState>(floats, layout, stateIn, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase);
         for (int t0 = 0; t0 < length; t0 += chunk)
@@ -76,7 +73,7 @@ public static partial class Mamba2SsdKernels
                 int s = e / TShape.StateDim, n = e - s * TShape.StateDim;
                 int source = ((firstRow + s) * TShape.StateGroups + g) * TShape.StateDim + n;
                 halves[s * rowHalves + n] = s < steps ? b[source] : (Half)0f;
-                halves[cHalves + s * rowHalves + n] = s < steps ? c[source] : (Half)0f;
+                halves[2 * layout.C + s * rowHalves + n] = s < steps ? c[source] : (Half)0f;
             }
             for (int e = tid; e < chunk * Columns; e += Threads)
             {
@@ -84,63 +81,7 @@ public static partial class Mamba2SsdKernels
                 floats[layout.X + e] = s < steps ? (float)x[(firstRow + s) * TShape.InnerDim + head * TShape.HeadDim + pBase + lane] : 0f;
             }
             Gpu.SyncThreads();
-            float total = ChunkDecays(floats, layout, aHead, 1f);
-
-            for (int tr0 = 0; tr0 < steps; tr0 += TileRows)
-            {
-                // M[t, s] = (C_t . B_s) exp(S_t - S_s) dt_s for s <= t, else 0; rows tr0 .. tr0 + 63, s < sMax.
-                int sMax = Math.Min(steps, tr0 + TileRows);
-                for (int e = tid; e < TileRows * sMax; e += Threads)
-                {
-                    int tr = e / sMax, s = e - tr * sMax;
-                    int t = tr0 + tr;
-                    float m = 0f;
-                    if (s <= t && t < steps)
-                    {
-                        float dot = 0f;
-                        for (int n = 0; n < TShape.StateDim; n++) dot += (float)halves[cHalves + t * rowHalves + n] * (float)halves[s * rowHalves + n];
-                        m = dot * MDecay(floats, layout, t, s);
-                    }
-                    floats[layout.M + tr * layout.MRow + s] = m;
-                }
-                Gpu.SyncThreads();
-                {
-                    int pair = tid >> 3, q = tid & 7;
-                    int ta = tr0 + 2 * pair, tb = ta + 1;
-                    TileProducts(floats, float4s, layout, pair, q, Math.Min(tb + 1, sMax), out Float4 ya, out Float4 yb);
-                    // Inter-chunk term: C_t . h_prev[p] over n.
-                    float ia0 = 0f, ia1 = 0f, ia2 = 0f, ia3 = 0f, ib0 = 0f, ib1 = 0f, ib2 = 0f, ib3 = 0f;
-                    int ra = cHalves + Math.Min(ta, chunk - 1) * rowHalves, rb = cHalves + Math.Min(tb, chunk - 1) * rowHalves;
-                    for (int n = 0; n < TShape.StateDim; n++)
-                    {
-                        Float4 hv = float4s[(layout.H >> 2) + n * (StateRow / 4) + q];
-                        float ca = (float)halves[ra + n], cb = (float)halves[rb + n];
-                        ia0 += ca * hv.X; ia1 += ca * hv.Y; ia2 += ca * hv.Z; ia3 += ca * hv.W;
-                        ib0 += cb * hv.X; ib1 += cb * hv.Y; ib2 += cb * hv.Z; ib3 += cb * hv.W;
-                    }
-                    WriteOutputRow<TShape>(y, floats, layout, ta, steps, firstRow, head, pBase, 4 * q, ya, new Float4(ia0, ia1, ia2, ia3), 1f, dHead);
-                    WriteOutputRow<TShape>(y, floats, layout, tb, steps, firstRow, head, pBase, 4 * q, yb, new Float4(ib0, ib1, ib2, ib3), 1f, dHead);
-                }
-                Gpu.SyncThreads();
-            }
-
-            // State: h[n][p] = exp(S_Q) h[n][p] + sum_s (exp(S_Q - S_s) dt_s x_s[p]) B_s[n]; lane = p, warp = n range.
-            float chunkDecay = MathF.Exp(total);
-            int perWarp = TShape.StateDim / 8;
-            for (int k = warp * perWarp / 4; k < (warp + 1) * perWarp / 4; k++)
-            {
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                for (int s = 0; s < steps; s++)
-                {
-                    float xw = floats[layout.W + s] * floats[layout.X + s * Columns + lane];
-                    int bRow = s * rowHalves + 4 * k;
-                    s0 += xw * (float)halves[bRow];
-                    s1 += xw * (float)halves[bRow + 1];
-                    s2 += xw * (float)halves[bRow + 2];
-                    s3 += xw * (float)halves[bRow + 3];
-                }
-                UpdateStateRows(floats, layout, k, lane, chunkDecay, new Float4(s0, s1, s2, s3));
-            }
+            ScanChunk<TShape, HalfRows>(layout, y, steps, firstRow, head, pBase, a[head], d[head], 1f, 1f);
         }
         Gpu.SyncThreads();
         StoreStateTile<TShape, TState>(floats, layout, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase);
@@ -182,8 +123,7 @@ public static partial class Mamba2SsdKernels
                 float h = StepStateElement(state, stateScales, row + n, scaleRow + n, decay, dtv * xv, (float)b[bcBase + n]);
                 partial += (float)c[bcBase + n] * h;
             }
-            for (int mask = 16; mask > 0; mask >>= 1) partial += Warp.ShuffleXor(partial, mask);
-            if (lane == 0) y[sequence * TShape.InnerDim + channel] = partial + d[head] * xv;
+            WriteStepOutput(y, sequence * TShape.InnerDim + channel, partial, d[head] * xv);
         }
     }
 }

@@ -1,9 +1,9 @@
 namespace Quamba.Kernels.Mamba;
 
 // Device helpers of the chunked SSD prefill shared by the A8 and A16 kernels (inlined into each): the shared-memory
-// layout, the state tile's load and store in any state precision, the cumulative decays of a chunk, the M x tile
-// products, the output rows, and the state update. What depends on how B and C are held (int8 codes or fp16 values)
-// stays in each kernel: staging, the C . B products of M, the inter-chunk C . h term and the B sums of the update.
+// layout, the state tile's load and store in any state precision, and the whole chunk after staging (ScanChunk: the
+// cumulative decays, the M tiles, the output rows, the state update). How the staged B and C rows are read (int8 codes
+// or fp16 values) is the type argument TRows (Mamba2SsdKernels.Rows.cs); staging itself stays in each kernel.
 public static partial class Mamba2SsdKernels
 {
     /// <summary>Padded state row [n][p] in shared memory, in floats.</summary>
@@ -54,6 +54,17 @@ public static partial class Mamba2SsdKernels
         where TState : unmanaged, ISsmState<TState> =>
         TState.IsQuantized ? ClusteredQuantization.ScaleIndex<TShape>(headGroupOfHead, dimGroupBoundaries, head, p) * TShape.StateDim + n : 0;
 
+    /// <summary>Element e of the block's state tile: its index in shared memory ([n][p]) and its int8 scale (0 for other states).</summary>
+    private static int StateTileElement<TShape, TState>(ChunkLayout layout, ReadOnlyDeviceSpan<int> headGroupOfHead, ReadOnlyDeviceSpan<int> dimGroupBoundaries,
+        int head, int pBase, int e, out int scaleIndex)
+        where TShape : IMamba2Shape
+        where TState : unmanaged, ISsmState<TState>
+    {
+        int p = e / TShape.StateDim, n = e - p * TShape.StateDim;
+        scaleIndex = StateScaleIndex<TShape, TState>(headGroupOfHead, dimGroupBoundaries, head, pBase + p, n);
+        return layout.H + n * StateRow + p;
+    }
+
     /// <summary>Reads the block's 32 x N state tile into shared memory ([n][p], floats).</summary>
     private static void LoadStateTile<TShape, TState>(DeviceSpan<float> floats, ChunkLayout layout, ReadOnlyDeviceSpan<TState> stateIn, ReadOnlyDeviceSpan<float> stateScales,
         ReadOnlyDeviceSpan<int> headGroupOfHead, ReadOnlyDeviceSpan<int> dimGroupBoundaries, int b, int head, int pBase)
@@ -63,9 +74,8 @@ public static partial class Mamba2SsdKernels
         int stateBase = StateBase<TShape>(b, head, pBase);
         for (int e = Gpu.ThreadIdxX; e < Columns * TShape.StateDim; e += Threads)
         {
-            int p = e / TShape.StateDim, n = e - p * TShape.StateDim;
-            int scale = StateScaleIndex<TShape, TState>(headGroupOfHead, dimGroupBoundaries, head, pBase + p, n);
-            floats[layout.H + n * StateRow + p] = SsmStateAccess.Load(stateIn[stateBase + e], stateScales, scale);
+            int tile = StateTileElement<TShape, TState>(layout, headGroupOfHead, dimGroupBoundaries, head, pBase, e, out int scale);
+            floats[tile] = SsmStateAccess.Load(stateIn[stateBase + e], stateScales, scale);
         }
     }
 
@@ -78,10 +88,91 @@ public static partial class Mamba2SsdKernels
         int stateBase = StateBase<TShape>(b, head, pBase);
         for (int e = Gpu.ThreadIdxX; e < Columns * TShape.StateDim; e += Threads)
         {
-            int p = e / TShape.StateDim, n = e - p * TShape.StateDim;
-            int scale = StateScaleIndex<TShape, TState>(headGroupOfHead, dimGroupBoundaries, head, pBase + p, n);
-            stateOut[stateBase + e] = SsmStateAccess.Store<TState>(floats[layout.H + n * StateRow + p], stateScales, scale);
+            int tile = StateTileElement<TShape, TState>(layout, headGroupOfHead, dimGroupBoundaries, head, pBase, e, out int scale);
+            stateOut[stateBase + e] = SsmStateAccess.Store<TState>(floats[tile], stateScales, scale);
         }
+    }
+
+    /// <summary>
+    /// One chunk after staging (dt, B and C rows, x): its cumulative decays, then per 64-row tile the masked matrix
+    /// M[t, s] = (C_t . B_s) bScale cScale exp(S_t - S_s) dt_s (s &lt;= t) and the output rows, then the state update.
+    /// <typeparamref name="TRows"/> reads the staged B and C rows (codes with scales bScale, cScale; or fp16 values with 1, 1).
+    /// </summary>
+    private static void ScanChunk<TShape, TRows>(ChunkLayout layout, DeviceSpan<float> y, int steps, int firstRow, int head, int pBase,
+        float aHead, float dHead, float bScale, float cScale)
+        where TShape : IMamba2Shape
+        where TRows : IChunkRows
+    {
+        var ints = SharedMemory.Dynamic<int>();
+        var int4s = SharedMemory.Dynamic<Int4>();
+        var halves = SharedMemory.Dynamic<Half>();
+        var floats = SharedMemory.Dynamic<float>();
+        var float4s = SharedMemory.Dynamic<Float4>();
+        int tid = Gpu.ThreadIdxX;
+        int lane = tid & 31;
+        int warp = tid >> 5;
+        float bcScale = bScale * cScale;
+        float total = ChunkDecays(floats, layout, aHead, bScale);
+
+        for (int tr0 = 0; tr0 < steps; tr0 += TileRows)
+        {
+            // M, rows tr0 .. tr0 + 63, s < sMax.
+            int sMax = Math.Min(steps, tr0 + TileRows);
+            for (int e = tid; e < TileRows * sMax; e += Threads)
+            {
+                int tr = e / sMax, s = e - tr * sMax;
+                int t = tr0 + tr;
+                float m = 0f;
+                if (s <= t && t < steps) m = TRows.Dot(int4s, halves, layout.C + t * layout.BcRowWords, s * layout.BcRowWords, TShape.StateDim) * bcScale * MDecay(floats, layout, t, s);
+                floats[layout.M + tr * layout.MRow + s] = m;
+            }
+            Gpu.SyncThreads();
+            {
+                int pair = tid >> 3, q = tid & 7;
+                int ta = tr0 + 2 * pair, tb = ta + 1;
+                TileProducts(floats, float4s, layout, pair, q, Math.Min(tb + 1, sMax), out Float4 ya, out Float4 yb);
+                // Inter-chunk term: C_t . h_prev[p] over n, four states at a time.
+                Float4 ia = default, ib = default;
+                int ra = layout.C + Math.Min(ta, layout.Chunk - 1) * layout.BcRowWords, rb = layout.C + Math.Min(tb, layout.Chunk - 1) * layout.BcRowWords;
+                for (int k = 0; k < TShape.StateDim / 4; k++)
+                {
+                    Float4 ca = TRows.Four(ints, halves, ra, k), cb = TRows.Four(ints, halves, rb, k);
+                    int h0 = (layout.H >> 2) + 4 * k * (StateRow / 4) + q;
+                    AddScaled(ref ia, ref ib, ca.X, cb.X, float4s[h0]);
+                    AddScaled(ref ia, ref ib, ca.Y, cb.Y, float4s[h0 + StateRow / 4]);
+                    AddScaled(ref ia, ref ib, ca.Z, cb.Z, float4s[h0 + 2 * (StateRow / 4)]);
+                    AddScaled(ref ia, ref ib, ca.W, cb.W, float4s[h0 + 3 * (StateRow / 4)]);
+                }
+                WriteOutputRow<TShape>(y, floats, layout, ta, steps, firstRow, head, pBase, 4 * q, ya, ia, cScale, dHead);
+                WriteOutputRow<TShape>(y, floats, layout, tb, steps, firstRow, head, pBase, 4 * q, yb, ib, cScale, dHead);
+            }
+            Gpu.SyncThreads();
+        }
+
+        // State: h[n][p] = exp(S_Q) h[n][p] + sum_s (exp(S_Q - S_s) dt_s bScale x_s[p]) B_s[n]; lane = p, warp = n range.
+        float chunkDecay = MathF.Exp(total);
+        int perWarp = TShape.StateDim / 8;
+        for (int k = warp * perWarp / 4; k < (warp + 1) * perWarp / 4; k++)
+        {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (int s = 0; s < steps; s++)
+            {
+                float xw = floats[layout.W + s] * floats[layout.X + s * Columns + lane];
+                Float4 bv = TRows.Four(ints, halves, s * layout.BcRowWords, k);
+                s0 += xw * bv.X;
+                s1 += xw * bv.Y;
+                s2 += xw * bv.Z;
+                s3 += xw * bv.W;
+            }
+            UpdateStateRows(floats, layout, k, lane, chunkDecay, new Float4(s0, s1, s2, s3));
+        }
+    }
+
+    /// <summary>ia += ca h, ib += cb h, per channel.</summary>
+    private static void AddScaled(ref Float4 ia, ref Float4 ib, float ca, float cb, Float4 h)
+    {
+        ia.X += ca * h.X; ia.Y += ca * h.Y; ia.Z += ca * h.Z; ia.W += ca * h.W;
+        ib.X += cb * h.X; ib.Y += cb * h.Y; ib.Z += cb * h.Z; ib.W += cb * h.W;
     }
 
     /// <summary>
@@ -155,6 +246,13 @@ public static partial class Mamba2SsdKernels
         floats[h0 + StateRow] = chunkDecay * floats[h0 + StateRow] + sums.Y;
         floats[h0 + 2 * StateRow] = chunkDecay * floats[h0 + 2 * StateRow] + sums.Z;
         floats[h0 + 3 * StateRow] = chunkDecay * floats[h0 + 3 * StateRow] + sums.W;
+    }
+
+    /// <summary>The decode step's y of one channel row: the warp's partial sums over n (butterfly), plus D x, written by lane 0.</summary>
+    private static void WriteStepOutput(DeviceSpan<float> y, int index, float partial, float dx)
+    {
+        for (int mask = 16; mask > 0; mask >>= 1) partial += Warp.ShuffleXor(partial, mask);
+        if (Gpu.LaneId == 0) y[index] = partial + dx;
     }
 
     /// <summary>The decode step's update of one state element in place (h = decay h + dtx B_n); returns h as float (before storing).</summary>

@@ -73,21 +73,17 @@ public static partial class Mamba2SsdKernels
         var layout = A8Layout<TShape>();
         int rowInt4 = layout.BcRowWords / 4;
         var int4s = SharedMemory.Dynamic<Int4>();
-        var ints = SharedMemory.Dynamic<int>();
         var floats = SharedMemory.Dynamic<float>();
-        var float4s = SharedMemory.Dynamic<Float4>();
 
         int tid = Gpu.ThreadIdxX;
         int lane = tid & 31;
-        int warp = tid >> 5;
         int head = Gpu.BlockIdxX;
         int pBase = Gpu.BlockIdxY * Columns;
         int b = Gpu.BlockIdxZ;
         int g = head / (TShape.Heads / TShape.StateGroups);
         float xScale = xScales[ClusteredQuantization.ScaleIndex<TShape>(headGroupOfHead, dimGroupBoundaries, head, pBase + lane)];
         float bScale = bScales[g], cScale = cScales[g];
-        float bcScale = bScale * cScale;
-        float aHead = a[head], dHead = d[head], biasHead = dtBias[head];
+        float biasHead = dtBias[head];
 
         LoadStateTile<TShape, TState>(floats, layout, stateIn, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase);
         for (int t0 = 0; t0 < length; t0 += TShape.ChunkSize)
@@ -117,76 +113,7 @@ public static partial class Mamba2SsdKernels
                 floats[layout.X + e] = s < steps ? x[(firstRow + s) * TShape.InnerDim + head * TShape.HeadDim + pBase + lane] * xScale : 0f;
             }
             Gpu.SyncThreads();
-            float total = ChunkDecays(floats, layout, aHead, bScale);
-
-            for (int tr0 = 0; tr0 < steps; tr0 += TileRows)
-            {
-                // M[t, s] = (C_t . B_s) bScale cScale exp(S_t - S_s) dt_s for s <= t, else 0; rows tr0 .. tr0 + 63, s < sMax.
-                int sMax = Math.Min(steps, tr0 + TileRows);
-                for (int e = tid; e < TileRows * sMax; e += Threads)
-                {
-                    int tr = e / sMax, s = e - tr * sMax;
-                    int t = tr0 + tr;
-                    float m = 0f;
-                    if (s <= t && t < steps)
-                    {
-                        int dot = 0;
-                        for (int k = 0; k < TShape.StateDim / 16; k++)
-                        {
-                            Int4 cv = int4s[layout.C / 4 + t * rowInt4 + k];
-                            Int4 bv = int4s[s * rowInt4 + k];
-                            dot = DeviceMath.Dp4a(cv.X, bv.X, dot);
-                            dot = DeviceMath.Dp4a(cv.Y, bv.Y, dot);
-                            dot = DeviceMath.Dp4a(cv.Z, bv.Z, dot);
-                            dot = DeviceMath.Dp4a(cv.W, bv.W, dot);
-                        }
-                        m = dot * bcScale * MDecay(floats, layout, t, s);
-                    }
-                    floats[layout.M + tr * layout.MRow + s] = m;
-                }
-                Gpu.SyncThreads();
-                {
-                    int pair = tid >> 3, q = tid & 7;
-                    int ta = tr0 + 2 * pair, tb = ta + 1;
-                    TileProducts(floats, float4s, layout, pair, q, Math.Min(tb + 1, sMax), out Float4 ya, out Float4 yb);
-                    // Inter-chunk term: C_t . h_prev[p] over n, four states per packed word.
-                    float ia0 = 0f, ia1 = 0f, ia2 = 0f, ia3 = 0f, ib0 = 0f, ib1 = 0f, ib2 = 0f, ib3 = 0f;
-                    int ra = Math.Min(ta, TShape.ChunkSize - 1), rb = Math.Min(tb, TShape.ChunkSize - 1);
-                    for (int k = 0; k < TShape.StateDim / 4; k++)
-                    {
-                        int wa = ints[layout.C + ra * layout.BcRowWords + k];
-                        int wb = ints[layout.C + rb * layout.BcRowWords + k];
-                        for (int j = 0; j < 4; j++)
-                        {
-                            Float4 hv = float4s[(layout.H >> 2) + (4 * k + j) * (StateRow / 4) + q];
-                            float ca = KernelMath.Byte(wa, j), cb = KernelMath.Byte(wb, j);
-                            ia0 += ca * hv.X; ia1 += ca * hv.Y; ia2 += ca * hv.Z; ia3 += ca * hv.W;
-                            ib0 += cb * hv.X; ib1 += cb * hv.Y; ib2 += cb * hv.Z; ib3 += cb * hv.W;
-                        }
-                    }
-                    WriteOutputRow<TShape>(y, floats, layout, ta, steps, firstRow, head, pBase, 4 * q, ya, new Float4(ia0, ia1, ia2, ia3), cScale, dHead);
-                    WriteOutputRow<TShape>(y, floats, layout, tb, steps, firstRow, head, pBase, 4 * q, yb, new Float4(ib0, ib1, ib2, ib3), cScale, dHead);
-                }
-                Gpu.SyncThreads();
-            }
-
-            // State: h[n][p] = exp(S_Q) h[n][p] + sum_s (exp(S_Q - S_s) dt_s bScale x_s[p]) bCode_s[n]; lane = p, warp = n range.
-            float chunkDecay = MathF.Exp(total);
-            int perWarp = TShape.StateDim / 8;
-            for (int k = warp * perWarp / 4; k < (warp + 1) * perWarp / 4; k++)
-            {
-                float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
-                for (int s = 0; s < steps; s++)
-                {
-                    float xw = floats[layout.W + s] * floats[layout.X + s * Columns + lane];
-                    int word = ints[s * layout.BcRowWords + k];
-                    s0 += xw * KernelMath.Byte(word, 0);
-                    s1 += xw * KernelMath.Byte(word, 1);
-                    s2 += xw * KernelMath.Byte(word, 2);
-                    s3 += xw * KernelMath.Byte(word, 3);
-                }
-                UpdateStateRows(floats, layout, k, lane, chunkDecay, new Float4(s0, s1, s2, s3));
-            }
+            ScanChunk<TShape, CodeRows>(layout, y, steps, firstRow, head, pBase, a[head], d[head], bScale, cScale);
         }
         Gpu.SyncThreads();
         StoreStateTile<TShape, TState>(floats, layout, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase);
@@ -231,8 +158,7 @@ public static partial class Mamba2SsdKernels
                 float h = StepStateElement(state, stateScales, row + n, group * TShape.StateDim + n, decay, dtv * xv, bCodes[bcBase + n] * bScale);
                 partial += cCodes[bcBase + n] * cScale * h;
             }
-            for (int mask = 16; mask > 0; mask >>= 1) partial += Warp.ShuffleXor(partial, mask);
-            if (lane == 0) y[b * TShape.InnerDim + channel] = partial + d[head] * xv;
+            WriteStepOutput(y, b * TShape.InnerDim + channel, partial, d[head] * xv);
         }
     }
 }

@@ -42,8 +42,12 @@ public abstract class Mamba1ScanCaseBase<TShape, TState> : SsmScanCase<TState>
     protected override int ScaleCount => N;
     protected override int ScaleIndexOf(int element) => element % N;
 
-    /// <summary>Prefill state output (a buffer other than the input), or the step's state updated in place.</summary>
-    protected DeviceSpan<TState> StateResult(IKernelRunner r, DeviceSpan<TState> state) => IsStep ? state : r.Allocate<TState>(state.Length);
+    /// <summary>What every scan kernel takes besides its activations: dt bias, A, D; y and the state result.</summary>
+    private protected sealed record Buffers(DeviceSpan<float> DtBias, DeviceSpan<float> A, DeviceSpan<float> D, DeviceSpan<float> Y, DeviceSpan<TState> State);
+
+    /// <summary>Uploads them; the state result is the prefill's output buffer (other than the input) or the step's state itself.</summary>
+    private protected Buffers Upload(IKernelRunner r, DeviceSpan<TState> state) => new(r.Upload<float>(DtBias), r.Upload<float>(A), r.Upload<float>(D),
+        r.Allocate<float>(Batch * Length * E), IsStep ? state : r.Allocate<TState>(state.Length));
 }
 
 /// <summary>The A8 scans: int8 codes with per-tensor scales.</summary>
@@ -81,13 +85,9 @@ public sealed class Mamba1ScanCase<TShape, TState> : Mamba1ScanCaseBase<TShape, 
     {
         var x = r.Upload<sbyte>(_x);
         var dt = r.Upload<sbyte>(_dt);
-        var dtBias = r.Upload<float>(DtBias);
         var bc = r.Upload<sbyte>(_xProj).Slice(TShape.DtRank);
         var z = r.Upload<sbyte>(_inProj).Slice(E);
-        var a = r.Upload<float>(A);
-        var d = r.Upload<float>(D);
-        var y = r.Allocate<float>(Batch * Length * E);
-        var result = StateResult(r, state);
+        var (dtBias, a, d, y, result) = Upload(r, state);
         if (IsStep)
         {
             var se = (Mamba1ScanStepEmulate<TState>)_emulate;
@@ -140,13 +140,9 @@ public sealed class Mamba1ScanA16Case<TShape, TState> : Mamba1ScanCaseBase<TShap
     {
         var x = r.Upload<Half>(_x);
         var dt = r.Upload<Half>(_dt);
-        var dtBias = r.Upload<float>(DtBias);
         var bc = r.Upload<Half>(_xProj).Slice(TShape.DtRank);
         var z = r.Upload<Half>(_inProj).Slice(E);
-        var a = r.Upload<float>(A);
-        var d = r.Upload<float>(D);
-        var y = r.Allocate<float>(Batch * Length * E);
-        var result = StateResult(r, state);
+        var (dtBias, a, d, y, result) = Upload(r, state);
         if (IsStep)
         {
             var se = (Mamba1ScanStepA16Emulate<TState>)_emulate;

@@ -53,8 +53,14 @@ public abstract class Mamba2SsdCaseBase<TShape, TState> : SsmScanCase<TState>
     protected int GroupOf(int h, int p) =>
         ClusteredQuantizationReference.ScaleIndex(TShape.Heads, TShape.StateGroups, TShape.HeadGroups, TShape.DimGroups, Table.HeadGroupOfHead, Table.DimGroupBoundaries, h, p);
 
-    /// <summary>Prefill state output (a buffer other than the input), or the step's state updated in place.</summary>
-    protected DeviceSpan<TState> StateResult(IKernelRunner r, DeviceSpan<TState> state) => IsStep ? state : r.Allocate<TState>(state.Length);
+    /// <summary>What every SSD kernel takes besides its activations: the group tables, dt bias, A, D; y and the state result.</summary>
+    private protected sealed record Buffers(DeviceSpan<int> HeadGroups, DeviceSpan<int> Bounds, DeviceSpan<float> DtBias, DeviceSpan<float> A, DeviceSpan<float> D,
+        DeviceSpan<float> Y, DeviceSpan<TState> State);
+
+    /// <summary>Uploads them; the state result is the prefill's output buffer (other than the input) or the step's state itself.</summary>
+    private protected Buffers Upload(IKernelRunner r, DeviceSpan<TState> state) => new(r.Upload<int>(Table.HeadGroupOfHead), r.Upload<int>(Table.DimGroupBoundaries),
+        r.Upload<float>(DtBias), r.Upload<float>(A), r.Upload<float>(D), r.Allocate<float>(Batch * Length * TShape.InnerDim),
+        IsStep ? state : r.Allocate<TState>(state.Length));
 }
 
 /// <summary>The A8 SSD: codes with Quamba2's grouped scales.</summary>
@@ -94,19 +100,13 @@ public sealed class Mamba2SsdCase<TShape, TState> : Mamba2SsdCaseBase<TShape, TS
     protected override (DeviceSpan<float> Y, DeviceSpan<TState> State) Launch(IKernelRunner r, DeviceSpan<TState> state, ReadOnlyDeviceSpan<float> scales)
     {
         var x = r.Upload<sbyte>(_x);
-        var hg = r.Upload<int>(Table.HeadGroupOfHead);
-        var bounds = r.Upload<int>(Table.DimGroupBoundaries);
         var xScales = r.Upload<float>(Table.Scales);
         var b = r.Upload<sbyte>(_b);
         var c = r.Upload<sbyte>(_c);
         var bScales = r.Upload<float>(_bScales);
         var cScales = r.Upload<float>(_cScales);
         var dt = r.Upload<sbyte>(_inProj).Slice(DtOffset);
-        var dtBias = r.Upload<float>(DtBias);
-        var a = r.Upload<float>(A);
-        var d = r.Upload<float>(D);
-        var y = r.Allocate<float>(Batch * Length * TShape.InnerDim);
-        var result = StateResult(r, state);
+        var (hg, bounds, dtBias, a, d, y, result) = Upload(r, state);
         if (IsStep)
         {
             var se = (Mamba2SsdStepEmulate<TState>)_emulate;
@@ -160,16 +160,10 @@ public sealed class Mamba2SsdA16Case<TShape, TState> : Mamba2SsdCaseBase<TShape,
     protected override (DeviceSpan<float> Y, DeviceSpan<TState> State) Launch(IKernelRunner r, DeviceSpan<TState> state, ReadOnlyDeviceSpan<float> scales)
     {
         var x = r.Upload<Half>(_x);
-        var hg = r.Upload<int>(Table.HeadGroupOfHead);
-        var bounds = r.Upload<int>(Table.DimGroupBoundaries);
         var b = r.Upload<Half>(_b);
         var c = r.Upload<Half>(_c);
         var dt = r.Upload<Half>(_inProj).Slice(DtOffset);
-        var dtBias = r.Upload<float>(DtBias);
-        var a = r.Upload<float>(A);
-        var d = r.Upload<float>(D);
-        var y = r.Allocate<float>(Batch * Length * TShape.InnerDim);
-        var result = StateResult(r, state);
+        var (hg, bounds, dtBias, a, d, y, result) = Upload(r, state);
         if (IsStep)
         {
             var se = (Mamba2SsdStepA16Emulate<TState>)_emulate;

@@ -9,8 +9,11 @@ public sealed record RuntimeKernel(string ClassName, string Step, IReadOnlyList<
     /// <summary>The generic library method it instantiates, e.g. "Quamba.Kernels.Mamba.CausalConv1dKernels.Mamba2ConvPrefill".</summary>
     public string Method { get; init; } = "";
 
-    /// <summary>The config's shape struct each type parameter takes, in order ("Shape", "Hadamard", "ModelRow").</summary>
-    public IReadOnlyList<string> ShapeArguments { get; init; } = [];
+    /// <summary>
+    /// The type argument of each type parameter, in order: a config shape struct by name ("Shape", "Hadamard", "ModelRow"),
+    /// or a library type by full name (the SSM state storage, e.g. "Quamba.Kernels.Mamba.Int8State").
+    /// </summary>
+    public IReadOnlyList<string> TypeArguments { get; init; } = [];
 }
 
 /// <summary>A shape struct of the config as values (what a build generates as QuambaPlans.&lt;Name&gt;.Shape, .Hadamard, .ModelRow).</summary>

@@ -6,6 +6,7 @@ using Quamba.Generators.Config;
 using Quamba.Generators.Config.Emit;
 using Quamba.Generators.Config.Kernels;
 using Quamba.Kernels;
+using Quamba.Kernels.Mamba;
 using Quamba.Kernels.Plans;
 using GenArchitecture = Quamba.Generators.Config.ModelArchitecture;
 using GenPrecision = Quamba.Generators.Config.LayerPrecision;
@@ -88,7 +89,7 @@ public sealed class RuntimeKernelCompiler(string? cacheDirectory = null)
             : ConfigKernelCompiler.Compile(set with { Instances = Quamba.Generators.Common.EquatableArray.ToEquatableArray(missing) }, References(), cancellationToken);
         if (compiled is { Succeeded: false })
         {
-            throw new ConfigException(compiled.Errors.Concat(compiled.Kernels.SelectMany(k => k.Errors.Select(e => k.Instance.Step + ": " + e))).ToList());
+            throw new ConfigException(compiled.Errors.Concat(compiled.Kernels.SelectMany(k => k.Errors.Select(e => k.Instance.KernelName + ": " + e))).ToList());
         }
         foreach (var instance in set.Instances)
         {
@@ -105,12 +106,17 @@ public sealed class RuntimeKernelCompiler(string? cacheDirectory = null)
             kernels.Add(new RuntimeKernel(instance.ClassName, instance.Step, instance.Precisions.Select(Map).ToList(), descriptor, entry.Ptx, fromCache)
             {
                 Method = string.Join(".", instance.Kernel.Namespace, instance.Kernel.ContainingType, instance.Kernel.Method),
-                ShapeArguments = instance.Kernel.TypeParameters.Select(ShapeStructEmitter.StructName).ToList(),
+                TypeArguments = instance.Kernel.TypeParameters.Select(kind => TypeArgument(config, kind)).ToList(),
             });
         }
         var shapes = ShapeStructEmitter.Structs(config).Select(s => new RuntimeShape(s.Name, s.Interface, s.Members.ToList())).ToList();
         return new RuntimeKernelSet(ToPlan(config, kernels), kernels) { Shapes = shapes };
     }
+
+    /// <summary>A shape parameter takes the config's struct (by name); the state parameter the library's storage type (full name).</summary>
+    private static string TypeArgument(QuambaConfig config, ShapeInterface kind) => kind == ShapeInterface.SsmState
+        ? typeof(ISsmState<>).Namespace + "." + ShapeStructEmitter.StateStorage(config.StatePrecision)
+        : ShapeStructEmitter.StructName(kind);
 
     private static ReferenceSet References()
     {

@@ -19,7 +19,16 @@ public sealed class RuntimeKernelEmulator(RuntimeKernelSet set)
     public Type ShapeType(string name) => RuntimeShapeTypes.Get(set.Shapes.SingleOrDefault(s => s.Name == name)
         ?? throw new KeyNotFoundException($"The config '{set.Plan.Name}' has no shape struct '{name}'; it has {string.Join(", ", set.Shapes.Select(s => s.Name))}."));
 
-    /// <summary>The kernel's library method closed over the config's shape types.</summary>
+    /// <summary>
+    /// The type a kernel's type argument names: the run-time struct of a config shape struct, or a type of the kernel
+    /// library by full name (the SSM state storage).
+    /// </summary>
+    public Type TypeArgument(string name) => set.Shapes.Any(s => s.Name == name)
+        ? ShapeType(name)
+        : typeof(KernelAttribute).Assembly.GetType(name)
+            ?? throw new KeyNotFoundException($"'{name}' is neither a shape struct of the config '{set.Plan.Name}' ({string.Join(", ", set.Shapes.Select(s => s.Name))}) nor a type of Quamba.Kernels.");
+
+    /// <summary>The kernel's library method closed over the config's shape types (and state storage).</summary>
     public MethodInfo KernelMethod(RuntimeKernel kernel)
     {
         lock (_methods)
@@ -28,9 +37,9 @@ public sealed class RuntimeKernelEmulator(RuntimeKernelSet set)
             int dot = kernel.Method.LastIndexOf('.');
             var type = dot > 0 ? typeof(KernelAttribute).Assembly.GetType(kernel.Method[..dot]) : null;
             var definition = type?.GetMethod(kernel.Method[(dot + 1)..], BindingFlags.Public | BindingFlags.Static);
-            if (definition is not { IsGenericMethodDefinition: true } || definition.GetGenericArguments().Length != kernel.ShapeArguments.Count)
-                throw new InvalidOperationException($"{kernel.ClassName}: '{kernel.Method}' is not a generic kernel of Quamba.Kernels with {kernel.ShapeArguments.Count} shape parameter(s).");
-            var method = definition.MakeGenericMethod(kernel.ShapeArguments.Select(ShapeType).ToArray());
+            if (definition is not { IsGenericMethodDefinition: true } || definition.GetGenericArguments().Length != kernel.TypeArguments.Count)
+                throw new InvalidOperationException($"{kernel.ClassName}: '{kernel.Method}' is not a generic kernel of Quamba.Kernels with {kernel.TypeArguments.Count} type parameter(s).");
+            var method = definition.MakeGenericMethod(kernel.TypeArguments.Select(TypeArgument).ToArray());
             _methods[kernel.ClassName] = method;
             return method;
         }

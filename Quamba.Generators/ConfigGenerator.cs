@@ -92,7 +92,7 @@ namespace Quamba.Generators
                         foreach (var error in kernel.Errors)
                         {
                             output.ReportDiagnostic(DiagnosticInfo.Create(ConfigDiagnosticDescriptors.KernelInstance, config.Location,
-                                kernel.Instance.Step, config.Name, error, "no kernels or plan were generated for this config").ToDiagnostic());
+                                kernel.Instance.KernelName, config.Name, error, "no kernels or plan were generated for this config").ToDiagnostic());
                         }
                     }
                     return;

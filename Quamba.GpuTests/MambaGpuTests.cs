@@ -29,9 +29,19 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         ["HadamardQuantize<Hadamard5120>"] = () => new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: Tokens),
         ["Mamba1ConvPrefill<Mamba1_2p8B>"] = () => Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens),
         ["Mamba2ConvPrefill<Mamba2_2p7B>"] = () => Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens),
-        ["Mamba1ScanPrefill<Mamba1_2p8B>"] = () => Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens),
-        ["Mamba2SsdPrefill<Mamba2_2p7B>"] = () => Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens),
+        ["Mamba1ScanPrefill<Mamba1_2p8B,Fp32State>"] = () => Mamba1ScanPrefill<Fp32State>(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B_Fp32State.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B_Fp32State.Launch),
+        ["Mamba1ScanPrefill<Mamba1_2p8B,Int8State>"] = () => Mamba1ScanPrefill<Int8State>(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B_Int8State.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B_Int8State.Launch),
+        ["Mamba1ScanPrefillA16<Mamba1_2p8B,Fp16State>"] = () => Mamba1ScanA16Case<Mamba1_2p8B, Fp16State>.Prefill(S1.Mamba1ScanPrefillA16Kernel_Mamba1_2p8B_Fp16State.Emulate, S1.Mamba1ScanPrefillA16Kernel_Mamba1_2p8B_Fp16State.Launch, 1, Tokens),
+        ["Mamba2SsdPrefill<Mamba2_2p7B,Fp32State>"] = () => Mamba2SsdPrefill<Fp32State>(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B_Fp32State.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B_Fp32State.Launch),
+        ["Mamba2SsdPrefill<Mamba2_2p7B,Int8State>"] = () => Mamba2SsdPrefill<Int8State>(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B_Int8State.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B_Int8State.Launch),
+        ["Mamba2SsdPrefillA16<Mamba2_2p7B,Fp16State>"] = () => Mamba2SsdA16Case<Mamba2_2p7B, Fp16State>.Prefill(S2.Mamba2SsdPrefillA16Kernel_Mamba2_2p7B_Fp16State.Emulate, S2.Mamba2SsdPrefillA16Kernel_Mamba2_2p7B_Fp16State.Launch, 1, Tokens),
     };
+
+    private static KernelCase Mamba1ScanPrefill<TState>(Mamba1ScanPrefillEmulate<TState> emulate, Mamba1ScanPrefillLaunch<TState> launch) where TState : unmanaged, ISsmState<TState> =>
+        Mamba1ScanCase<Mamba1_2p8B, TState>.Prefill(emulate, launch, 1, Tokens);
+
+    private static KernelCase Mamba2SsdPrefill<TState>(Mamba2SsdPrefillEmulate<TState> emulate, Mamba2SsdPrefillLaunch<TState> launch) where TState : unmanaged, ISsmState<TState> =>
+        Mamba2SsdCase<Mamba2_2p7B, TState>.Prefill(emulate, launch, 1, Tokens);
 
     /// <summary>2048-token prefills at the published shapes against the references (the SSD over 8 chunks of 256).</summary>
     [Theory]
@@ -84,24 +94,29 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
             Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: Tokens), us => $"{Tokens / us:F2} Mtok/s");
         Time(report, Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
         Time(report, Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
-        Time(report, Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
-        Time(report, Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
+        foreach (var name in LongCases.Keys.Where(k => k.StartsWith("Mamba1Scan", StringComparison.Ordinal) || k.StartsWith("Mamba2Ssd", StringComparison.Ordinal)))
+            Time(report, LongCases[name](), us => $"{Tokens / us:F2} Mtok/s");
 
         // Decode, batch 1: the kernels of one layer apart from its GEMMs.
         report.AppendLine("decode, batch 1, one token:");
         double m1 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
                 Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
             + Time(report, Mamba1ConvCase<Mamba1_2p8B>.Step(Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Launch, 1), null)
-            + Time(report, Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, 1), null)
+            + Time(report, Mamba1ScanCase<Mamba1_2p8B, Fp32State>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B_Fp32State.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B_Fp32State.Launch, 1), null)
             + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
         report.AppendLine($"  mamba-2.8b layer (norm + conv + scan + Hadamard): {m1:F2} us");
         double m2 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
                 Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
             + Time(report, Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, 1), null)
-            + Time(report, Mamba2SsdCase<Mamba2_2p7B>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B.Launch, 1), null)
+            + Time(report, Mamba2SsdCase<Mamba2_2p7B, Fp32State>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B_Fp32State.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B_Fp32State.Launch, 1), null)
             + Time(report, new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch, rows: 1), null)
             + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
         report.AppendLine($"  mamba2-2.7b layer (norm + conv + SSD + gated norm + Hadamard): {m2:F2} us");
+        report.AppendLine("decode steps in the other state precisions (int8: A8 default; fp16: A16 default):");
+        Time(report, Mamba1ScanCase<Mamba1_2p8B, Int8State>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B_Int8State.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B_Int8State.Launch, 1), null);
+        Time(report, Mamba1ScanA16Case<Mamba1_2p8B, Fp16State>.Step(S1.Mamba1ScanStepA16Kernel_Mamba1_2p8B_Fp16State.Emulate, S1.Mamba1ScanStepA16Kernel_Mamba1_2p8B_Fp16State.Launch, 1), null);
+        Time(report, Mamba2SsdCase<Mamba2_2p7B, Int8State>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B_Int8State.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B_Int8State.Launch, 1), null);
+        Time(report, Mamba2SsdA16Case<Mamba2_2p7B, Fp16State>.Step(S2.Mamba2SsdStepA16Kernel_Mamba2_2p7B_Fp16State.Emulate, S2.Mamba2SsdStepA16Kernel_Mamba2_2p7B_Fp16State.Launch, 1), null);
         output.WriteLine(report.ToString());
     }
 
@@ -136,6 +151,13 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
                             maxMagnitude = Math.Max(maxMagnitude, Math.Abs(e[i]));
                         }
                         text.AppendLine($"{expected[o].Name}: {e.Length} values, max |error| {maxError:G3}, max |expected| {maxMagnitude:G3}");
+                        break;
+                    }
+                case Half[] e:
+                    {
+                        var a = (Half[])actual[o].Values;
+                        int moved = e.Where((v, i) => v != a[i]).Count();
+                        text.AppendLine($"{expected[o].Name}: {e.Length} fp16 values, {moved} differ");
                         break;
                     }
                 case sbyte[] e:

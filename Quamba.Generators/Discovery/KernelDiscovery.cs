@@ -156,8 +156,10 @@ namespace Quamba.Generators.Discovery
                 {
                     var parameter = method.TypeParameters[i];
                     var argument = typeArguments[i];
-                    foreach (var constraint in parameter.ConstraintTypes)
+                    foreach (var open in parameter.ConstraintTypes)
                     {
+                        // A constraint may name the kernel's type parameters (where TState : ISsmState<TState>): check it with the arguments substituted.
+                        var constraint = SubstituteTypeParameters(open, method.TypeParameters, typeArguments);
                         if (!compilation.HasImplicitConversion(argument, constraint))
                         {
                             Fail($"type argument '{argument.ToDisplayString()}' does not satisfy the constraint '{constraint.ToDisplayString()}' of '{parameter.Name}'");
@@ -188,6 +190,23 @@ namespace Quamba.Generators.Discovery
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericKernelWithoutSpecialization, kernelLocation, method.Name));
             }
             return result;
+        }
+
+        private static ITypeSymbol SubstituteTypeParameters(ITypeSymbol type, ImmutableArray<ITypeParameterSymbol> parameters, IReadOnlyList<ITypeSymbol> arguments)
+        {
+            switch (type)
+            {
+                case ITypeParameterSymbol parameter:
+                    for (int i = 0; i < parameters.Length; i++)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(parameters[i], parameter)) return arguments[i];
+                    }
+                    return type;
+                case INamedTypeSymbol { IsGenericType: true } named:
+                    return named.OriginalDefinition.Construct(named.TypeArguments.Select(t => SubstituteTypeParameters(t, parameters, arguments)).ToArray());
+                default:
+                    return type;
+            }
         }
 
         internal static KernelIdentity? BuildIdentity(IMethodSymbol method, IReadOnlyList<ITypeSymbol> typeArguments, KnownSymbols known, List<DiagnosticInfo> diagnostics)

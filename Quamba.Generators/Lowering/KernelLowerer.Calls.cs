@@ -71,6 +71,19 @@ namespace Quamba.Generators.Lowering
             if (constrainedTo is null || !method.IsStatic || method.ContainingType.TypeKind != TypeKind.Interface) return method;
             var concrete = Substitute(constrainedTo);
             if (concrete is ITypeParameterSymbol) return method;
+            // A generic interface (ISsmState<TState>) is named through the type parameters of the frame: look the member up
+            // in the interface constructed with the frame's type arguments, which is the one the concrete type implements.
+            if (method.ContainingType.IsGenericType && Substitute(method.ContainingType) is INamedTypeSymbol constructed)
+            {
+                foreach (var member in constructed.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol candidate && SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        method = candidate;
+                        break;
+                    }
+                }
+            }
             return concrete.FindImplementationForInterfaceMember(method) as IMethodSymbol ?? method;
         }
 

@@ -10,9 +10,11 @@ namespace Quamba.Kernels.Mamba;
 //
 //     public struct MyModel : IMamba2Shape { public static int ModelDim => 256; public static int InnerDim => 512; ... }
 //
-// Precision is not a type argument: it is in the kernels' span element types (sbyte for the int8 activation
-// path A8; Half for the A16 convs, float for the A16 path's float-out variants, e.g. HadamardRotate vs
-// HadamardQuantize), so a config picks a kernel by name per layer. SSM states are fp32.
+// Activation precision is not a type argument: it is in the kernels' span element types (sbyte for the int8
+// activation path A8, Half for the A16 convs and scans, float for the A16 path's float-out variants, e.g.
+// HadamardRotate vs HadamardQuantize), so a config picks a kernel by name per layer. The SSM state's storage is a
+// type argument of the scan and SSD kernels (ISsmState: Fp32State, Fp16State, Int8State; SsmStates.cs), chosen by
+// the config's state_precision; the kernels compute in float whatever the storage.
 //
 // Constraints (checked at run time by ShapeChecks.Validate, and for every instance here by the tests):
 //   IMamba1Shape: StateDim in {8, 16, 32}; ConvWidth in 2..4; InnerDim % 32 == 0.

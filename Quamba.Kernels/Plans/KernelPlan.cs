@@ -64,7 +64,11 @@ public sealed class KernelPlan
     /// <summary>Whether a device of compute capability <paramref name="sm"/> (e.g. 86) is one the config targets.</summary>
     public bool Targets(int sm) => TargetsOpenEnded ? sm >= TargetSms.Min() : TargetSms.Contains(sm);
 
-    /// <summary>The kernel for <paramref name="step"/> in layer <paramref name="layer"/>, or null when the plan has none for it.</summary>
+    /// <summary>
+    /// The kernel for <paramref name="step"/> in layer <paramref name="layer"/>, or null when the plan has none for it. A step
+    /// may have one kernel per activation precision (e.g. "Mamba2SsdKernels.Mamba2SsdStep": the A8 kernel for W8A8/W4A8
+    /// layers, the A16 one for FP16/W4A16 layers), each compiled for the plan's <see cref="StatePrecision"/>.
+    /// </summary>
     public KernelDescriptor? KernelFor(string step, int layer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(layer);

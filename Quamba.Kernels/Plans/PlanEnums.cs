@@ -42,6 +42,9 @@ public enum ScaleGranularity
     /// <summary>One scale per (state group, head group, dim group, state index): the int8 SSM state of Mamba2.</summary>
     PerClusterAndState,
 
+    /// <summary>One scale per state index n, shared by every channel: the int8 SSM state of Mamba1.</summary>
+    PerStateIndex,
+
     /// <summary>One scale per output row and group of input columns (4-bit weights).</summary>
     PerWeightGroup,
 }

@@ -3,8 +3,10 @@ namespace Quamba.Kernels.Plans;
 /// <summary>
 /// The static scale tables of one layer, by architecture and precision (docs/config.md, "Scale tables"):
 /// Quamba's per-tensor scales for Mamba1, Quamba2's grouped scales for Mamba2 ([G, head groups, dim groups]
-/// for x, [G] for B and C, [G, head groups, dim groups, N] for an int8 state), 4-bit weights in groups along
-/// the input dimension. FP16 layers and the activations of W4A16 layers have no static scales.
+/// for x, [G] for B and C), 4-bit weights in groups along the input dimension, and for an int8 SSM state (the
+/// config's state precision, every layer) the state scales: [N] for Mamba1 (per state index, as the calibration's
+/// PerStateIndexObserver gives them), [G, head groups, dim groups, N] for Mamba2 (through x's group tables). FP16
+/// layers and the activations of W4A16 layers have no other static scales.
 /// </summary>
 public static class ScaleLayout
 {
@@ -13,7 +15,11 @@ public static class ScaleLayout
         ArgumentNullException.ThrowIfNull(plan);
         var s = plan.Shape;
         var tables = new List<ScaleTable>();
-        if (precision == LayerPrecision.Fp16) return tables;
+        if (precision == LayerPrecision.Fp16)
+        {
+            if (plan.StatePrecision == StatePrecision.Int8) tables.Add(StateScales(plan));
+            return tables;
+        }
         bool int8Activations = precision is LayerPrecision.W8A8 or LayerPrecision.W4A8;
         bool fourBit = precision is LayerPrecision.W4A8 or LayerPrecision.W4A16;
         bool mamba2 = plan.Architecture == ModelArchitecture.Mamba2;
@@ -49,16 +55,16 @@ public static class ScaleLayout
                 : new("x_proj.weight_scale", ScaleGranularity.PerTensor, [1]));
             tables.Add(new("dt_proj.weight_scale", ScaleGranularity.PerTensor, [1]));
         }
-        if (plan.StatePrecision == StatePrecision.Int8)
-        {
-            tables.Add(mamba2
-                ? new("ssm_state_scales", ScaleGranularity.PerClusterAndState, [s.NGroups, plan.HeadGroups, plan.DimGroups, s.DState])
-                : new("ssm_state_scale", ScaleGranularity.PerTensor, [1]));
-        }
+        if (plan.StatePrecision == StatePrecision.Int8) tables.Add(StateScales(plan));
         if (int8Activations) tables.Add(new("out_proj.input_scale", ScaleGranularity.PerTensor, [1]));
         tables.Add(fourBit
             ? new("out_proj.weight_scales", ScaleGranularity.PerWeightGroup, [s.DModel, s.DInner / plan.WeightGroupSize])
             : new("out_proj.weight_scale", ScaleGranularity.PerTensor, [1]));
         return tables;
     }
+
+    /// <summary>The int8 state's scales: the index a scan kernel reads is n (Mamba1) or x's group of (h, p) times N plus n (Mamba2).</summary>
+    private static ScaleTable StateScales(KernelPlan plan) => plan.Architecture == ModelArchitecture.Mamba2
+        ? new("ssm_state_scales", ScaleGranularity.PerClusterAndState, [plan.Shape.NGroups, plan.HeadGroups, plan.DimGroups, plan.Shape.DState])
+        : new("ssm_state_scales", ScaleGranularity.PerStateIndex, [plan.Shape.DState]);
 }

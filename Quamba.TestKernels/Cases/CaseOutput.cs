@@ -47,12 +47,26 @@ public static class CaseComparison
         {
             case float f: return Close(f, (float)actual, tolerance, BitConverter.SingleToInt32Bits(f) == BitConverter.SingleToInt32Bits((float)actual));
             case double d: return Close(d, (double)actual, tolerance, BitConverter.DoubleToInt64Bits(d) == BitConverter.DoubleToInt64Bits((double)actual));
-            case Half h: return Close((float)h, (float)(Half)actual, tolerance, BitConverter.HalfToInt16Bits(h) == BitConverter.HalfToInt16Bits((Half)actual));
+            case Half h:
+                return Close((float)h, (float)(Half)actual, tolerance, BitConverter.HalfToInt16Bits(h) == BitConverter.HalfToInt16Bits((Half)actual))
+                    || tolerance.Codes > 0 && HalfUnitsApart(h, (Half)actual) <= tolerance.Codes;
             case BFloat16 b: return Close((float)b, (float)(BFloat16)actual, tolerance, b.Bits == ((BFloat16)actual).Bits);
             case sbyte or byte or short or ushort or int when tolerance.Codes > 0:
                 return Math.Abs(Convert.ToInt64(expected) - Convert.ToInt64(actual)) <= tolerance.Codes;
             default: return expected.Equals(actual);
         }
+    }
+
+    /// <summary>How many fp16 values lie between two finite halves (1 for neighbours, across zero too).</summary>
+    private static int HalfUnitsApart(Half a, Half b)
+    {
+        if (!Half.IsFinite(a) || !Half.IsFinite(b)) return int.MaxValue;
+        static int Ordered(Half h)
+        {
+            int bits = BitConverter.HalfToUInt16Bits(h);
+            return (bits & 0x8000) != 0 ? -(bits & 0x7FFF) : bits;
+        }
+        return Math.Abs(Ordered(a) - Ordered(b));
     }
 
     private static bool Close(double expected, double actual, Tolerance tolerance, bool sameBits)

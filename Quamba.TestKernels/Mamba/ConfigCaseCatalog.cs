@@ -24,7 +24,7 @@ namespace Quamba.TestKernels.Mamba;
 /// </summary>
 public static class ConfigCaseCatalog
 {
-    /// <summary>How to build the case of a generated launcher class: a generic factory over the shape interface it needs.</summary>
+    /// <summary>How to build the case of a generated launcher class: a generic factory over the shape interface (and state storage) it needs.</summary>
     private sealed record Factory(string Launcher, string Method, params string[] Companions);
 
     private static readonly Factory[] Factories =
@@ -42,8 +42,12 @@ public static class ConfigCaseCatalog
         new("Mamba2ConvStepA16Kernel", nameof(Mamba2ConvStepA16)),
         new("Mamba1ScanPrefillKernel", nameof(Mamba1ScanPrefill)),
         new("Mamba1ScanStepKernel", nameof(Mamba1ScanStep)),
+        new("Mamba1ScanPrefillA16Kernel", nameof(Mamba1ScanPrefillA16)),
+        new("Mamba1ScanStepA16Kernel", nameof(Mamba1ScanStepA16)),
         new("Mamba2SsdPrefillKernel", nameof(Mamba2SsdPrefill)),
         new("Mamba2SsdStepKernel", nameof(Mamba2SsdStep)),
+        new("Mamba2SsdPrefillA16Kernel", nameof(Mamba2SsdPrefillA16)),
+        new("Mamba2SsdStepA16Kernel", nameof(Mamba2SsdStepA16)),
         // The float-out norm, with the int8 one where the config has int8 layers.
         new("ResidualRmsNormKernel", nameof(ResidualRmsNorm), "ResidualRmsNormQuantizeKernel"),
         new("GatedRmsNormKernel", nameof(GatedRmsNorm)),
@@ -96,12 +100,19 @@ public static class ConfigCaseCatalog
 
     private static IConfigLauncher? Launcher(IConfigKernels config, string name) => config.Launchers.SingleOrDefault(l => l.Name == name);
 
-    /// <summary>Calls the factory with the config's struct for the shape interface its type parameter is constrained to.</summary>
+    /// <summary>
+    /// Calls the factory with, for each type parameter, the config's struct for the shape interface it is constrained to,
+    /// or the config's state storage for an <see cref="ISsmState{TSelf}"/> one.
+    /// </summary>
     private static KernelCase Create(Factory factory, IConfigKernels config, IConfigLauncher launcher)
     {
         var method = typeof(ConfigCaseCatalog).GetMethod(factory.Method, BindingFlags.NonPublic | BindingFlags.Static)!;
-        var shapeInterface = method.GetGenericArguments()[0].GetGenericParameterConstraints().Single(t => t.IsInterface);
-        return (KernelCase)method.MakeGenericMethod(config.ShapeImplementing(shapeInterface)).Invoke(null, [launcher, config])!;
+        var typeArguments = method.GetGenericArguments().Select(parameter =>
+        {
+            var constraint = parameter.GetGenericParameterConstraints().Single(t => t.IsInterface);
+            return constraint.IsGenericType && constraint.GetGenericTypeDefinition() == typeof(ISsmState<>) ? config.StateStorage : config.ShapeImplementing(constraint);
+        }).ToArray();
+        return (KernelCase)method.MakeGenericMethod(typeArguments).Invoke(null, [launcher, config])!;
     }
 
     /// <summary>The library's tiny shapes (E &lt;= 512) get its tiny-case sizes; published shapes the short ones.</summary>
@@ -143,17 +154,29 @@ public static class ConfigCaseCatalog
     private static KernelCase Mamba2ConvStepA16<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape =>
         Mamba2ConvA16Case<T>.Step(k.Emulate<Mamba2ConvStepA16Emulate>(), k.Launch<Mamba2ConvStepA16Launch>(), batch: 2);
 
-    private static KernelCase Mamba1ScanPrefill<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba1Shape =>
-        Mamba1ScanCase<T>.Prefill(k.Emulate<Mamba1ScanPrefillEmulate>(), k.Launch<Mamba1ScanPrefillLaunch>(), batch: Tiny(T.InnerDim) ? 2 : 1, length: Tiny(T.InnerDim) ? 40 : 3);
+    private static KernelCase Mamba1ScanPrefill<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba1Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba1ScanCase<T, TState>.Prefill(k.Emulate<Mamba1ScanPrefillEmulate<TState>>(), k.Launch<Mamba1ScanPrefillLaunch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1, length: Tiny(T.InnerDim) ? 40 : 3);
 
-    private static KernelCase Mamba1ScanStep<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba1Shape =>
-        Mamba1ScanCase<T>.Step(k.Emulate<Mamba1ScanStepEmulate>(), k.Launch<Mamba1ScanStepLaunch>(), batch: Tiny(T.InnerDim) ? 2 : 1);
+    private static KernelCase Mamba1ScanStep<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba1Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba1ScanCase<T, TState>.Step(k.Emulate<Mamba1ScanStepEmulate<TState>>(), k.Launch<Mamba1ScanStepLaunch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1);
 
-    private static KernelCase Mamba2SsdPrefill<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape =>
-        Mamba2SsdCase<T>.Prefill(k.Emulate<Mamba2SsdPrefillEmulate>(), k.Launch<Mamba2SsdPrefillLaunch>(), batch: Tiny(T.InnerDim) ? 2 : 1, length: Tiny(T.InnerDim) ? 150 : 20);
+    private static KernelCase Mamba1ScanPrefillA16<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba1Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba1ScanA16Case<T, TState>.Prefill(k.Emulate<Mamba1ScanPrefillA16Emulate<TState>>(), k.Launch<Mamba1ScanPrefillA16Launch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1, length: Tiny(T.InnerDim) ? 40 : 3);
 
-    private static KernelCase Mamba2SsdStep<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape =>
-        Mamba2SsdCase<T>.Step(k.Emulate<Mamba2SsdStepEmulate>(), k.Launch<Mamba2SsdStepLaunch>(), batch: Tiny(T.InnerDim) ? 2 : 1);
+    private static KernelCase Mamba1ScanStepA16<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba1Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba1ScanA16Case<T, TState>.Step(k.Emulate<Mamba1ScanStepA16Emulate<TState>>(), k.Launch<Mamba1ScanStepA16Launch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1);
+
+    private static KernelCase Mamba2SsdPrefill<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba2SsdCase<T, TState>.Prefill(k.Emulate<Mamba2SsdPrefillEmulate<TState>>(), k.Launch<Mamba2SsdPrefillLaunch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1, length: Tiny(T.InnerDim) ? 150 : 20);
+
+    private static KernelCase Mamba2SsdStep<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba2SsdCase<T, TState>.Step(k.Emulate<Mamba2SsdStepEmulate<TState>>(), k.Launch<Mamba2SsdStepLaunch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1);
+
+    private static KernelCase Mamba2SsdPrefillA16<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba2SsdA16Case<T, TState>.Prefill(k.Emulate<Mamba2SsdPrefillA16Emulate<TState>>(), k.Launch<Mamba2SsdPrefillA16Launch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1, length: Tiny(T.InnerDim) ? 150 : 20);
+
+    private static KernelCase Mamba2SsdStepA16<T, TState>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape where TState : unmanaged, ISsmState<TState> =>
+        Mamba2SsdA16Case<T, TState>.Step(k.Emulate<Mamba2SsdStepA16Emulate<TState>>(), k.Launch<Mamba2SsdStepA16Launch<TState>>(), batch: Tiny(T.InnerDim) ? 2 : 1);
 
     private static KernelCase ResidualRmsNorm<T>(IConfigLauncher k, IConfigKernels c) where T : IRowShape
     {

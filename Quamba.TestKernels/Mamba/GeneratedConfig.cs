@@ -1,5 +1,6 @@
 using System.Reflection;
 using Quamba.Kernels;
+using Quamba.Kernels.Plans;
 
 namespace Quamba.TestKernels.Mamba;
 
@@ -12,6 +13,9 @@ public interface IConfigKernels
 
     /// <summary>The struct implementing <paramref name="shapeInterface"/> (the config's Shape, Hadamard or ModelRow).</summary>
     Type ShapeImplementing(Type shapeInterface);
+
+    /// <summary>The state storage its scan and SSD kernels take (Fp32State, Fp16State or Int8State: its state_precision).</summary>
+    Type StateStorage { get; }
 }
 
 /// <summary>One kernel of a config's set: its launcher class name and its CPU and GPU entry points as a case's delegate types.</summary>
@@ -50,6 +54,9 @@ public sealed class GeneratedConfig(Type plan) : IConfigKernels
             ? matches[0]
             : throw new InvalidOperationException($"Config {Name} has {matches.Length} shape structs implementing {shapeInterface.Name}, expected one.");
     }
+
+    public Type StateStorage => SsmStateStorage.Of((StatePrecision)(plan.GetField("StatePrecision", BindingFlags.Public | BindingFlags.Static)
+        ?? throw new InvalidOperationException($"Config {Name} has no StatePrecision constant.")).GetValue(null)!);
 
     public override string ToString() => Name;
 }

@@ -3,9 +3,7 @@ using Quamba.TestKernels.Cases;
 using H = Quamba.Kernels.Mamba.HadamardKernels;
 using Q = Quamba.Kernels.Mamba.ClusteredQuantization;
 using Conv = Quamba.Kernels.Mamba.CausalConv1dKernels;
-using S1 = Quamba.Kernels.Mamba.Mamba1ScanKernels;
 using Norm = Quamba.Kernels.Mamba.RmsNormKernels;
-using S2 = Quamba.Kernels.Mamba.Mamba2SsdKernels;
 
 namespace Quamba.TestKernels.Mamba;
 
@@ -49,10 +47,7 @@ public static class MambaCaseCatalog
         Mamba2ConvA16Case<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillA16Kernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillA16Kernel_Mamba2_2p7B.Launch, batch: 1, length: 5),
         Mamba2ConvA16Case<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepA16Kernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepA16Kernel_Mamba2_2p7B.Launch, batch: 2),
 
-        Mamba1ScanCase<Mamba1Tiny>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1Tiny.Launch, batch: 2, length: 40),
-        Mamba1ScanCase<Mamba1Tiny>.Step(S1.Mamba1ScanStepKernel_Mamba1Tiny.Emulate, S1.Mamba1ScanStepKernel_Mamba1Tiny.Launch, batch: 2),
-        Mamba1ScanCase<Mamba1_2p8B>.Prefill(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B.Launch, batch: 1, length: 3),
-        Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, batch: 1),
+        .. ScanCaseCatalog.Mamba1,
 
         new ResidualRmsNormCase<Row192>(Norm.ResidualRmsNormQuantizeKernel_Row192.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row192.Launch, Norm.ResidualRmsNormKernel_Row192.Emulate, Norm.ResidualRmsNormKernel_Row192.Launch),
         new ResidualRmsNormCase<Row256>(Norm.ResidualRmsNormQuantizeKernel_Row256.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row256.Launch, Norm.ResidualRmsNormKernel_Row256.Emulate, Norm.ResidualRmsNormKernel_Row256.Launch),
@@ -60,10 +55,6 @@ public static class MambaCaseCatalog
         new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch),
         new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch),
 
-        Mamba2SsdCase<Mamba2Tiny>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2Tiny.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2Tiny.Launch, batch: 2, length: 150),
-        Mamba2SsdCase<Mamba2Tiny>.Step(S2.Mamba2SsdStepKernel_Mamba2Tiny.Emulate, S2.Mamba2SsdStepKernel_Mamba2Tiny.Launch, batch: 2),
-        Mamba2SsdCase<Mamba2_2p7B>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2_2p7B.Launch, batch: 1, length: 20),
-        Mamba2SsdCase<Mamba2TestQ256>.Prefill(S2.Mamba2SsdPrefillKernel_Mamba2TestQ256.Emulate, S2.Mamba2SsdPrefillKernel_Mamba2TestQ256.Launch, batch: 2, length: 300),
-        Mamba2SsdCase<Mamba2_2p7B>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B.Launch, batch: 1),
+        .. ScanCaseCatalog.Mamba2,
     ];
 }

@@ -13,6 +13,9 @@ internal static class MambaInputs
         return values;
     }
 
+    /// <summary>fp16 activations, uniform in [min, max] before rounding to fp16.</summary>
+    public static Half[] Halves(int seed, int count, float min, float max) => Array.ConvertAll(Floats(seed, count, min, max), v => (Half)v);
+
     /// <summary>Roughly normal activations with a few large outliers (what the Hadamard rotation is for).</summary>
     public static float[] Activations(int seed, int count, float outlierEvery = 97f)
     {

@@ -19,6 +19,8 @@ internal sealed class RuntimeConfigKernels(RuntimeKernelSet set) : IConfigKernel
 
     public Type ShapeImplementing(Type shapeInterface) => _emulator.ShapeType(set.Shapes.Single(s => s.Interface == shapeInterface.Name).Name);
 
+    public Type StateStorage => SsmStateStorage.Of(set.Plan.StatePrecision);
+
     private sealed class Launcher(RuntimeKernel kernel, RuntimeKernelEmulator emulator) : IConfigLauncher
     {
         public string Name => kernel.ClassName;

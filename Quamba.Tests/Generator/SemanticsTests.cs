@@ -325,4 +325,34 @@ public class SemanticsTests
         Assert.Empty(result.Diagnostics);
         Assert.Contains("mov.b32 {%lo, %hi}, %r", result.Ptx("TKernel"));
     }
+
+    /// <summary>
+    /// A type parameter constrained to a generic interface over itself (where T : IStored&lt;T&gt;, as the scans' state
+    /// storage is): the constraint is checked with the argument substituted, and the static abstract members called
+    /// through a helper resolve to the argument's implementation (one instance converts with cvt, the other does not).
+    /// </summary>
+    [Fact]
+    public void StaticAbstractMembersOfASelfReferencingGenericInterface()
+    {
+        var result = Run(Usings + """
+            public interface IStored<TSelf> where TSelf : unmanaged, IStored<TSelf> { static abstract bool Scaled { get; } static abstract float ToFloat(TSelf v); }
+            public struct Wide : IStored<Wide> { public float V; public static bool Scaled => false; public static float ToFloat(Wide v) => v.V; }
+            public struct Narrow : IStored<Narrow> { public Half V; public static bool Scaled => true; public static float ToFloat(Narrow v) => (float)v.V; }
+            public static partial class S
+            {
+                private static float Read<T>(DeviceSpan<T> s, int i) where T : unmanaged, IStored<T> => T.Scaled ? 2f * T.ToFloat(s[i]) : T.ToFloat(s[i]);
+
+                [Kernel, Specialize(typeof(Wide)), Specialize(typeof(Narrow))]
+                public static void T<TState>(DeviceSpan<TState> s, DeviceSpan<float> o) where TState : unmanaged, IStored<TState> => o[0] = Read(s, 0);
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(result.CompilationErrors);
+        var wide = result.Ptx("TKernel_Wide");
+        var narrow = result.Ptx("TKernel_Narrow");
+        Assert.DoesNotContain("cvt.f32.f16", wide);
+        Assert.DoesNotContain("mul.rn.f32", wide);
+        Assert.Contains("cvt.f32.f16", narrow);
+        Assert.Contains("mul.rn.f32", narrow);
+    }
 }

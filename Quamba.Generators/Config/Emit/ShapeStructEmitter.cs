@@ -21,8 +21,18 @@ namespace Quamba.Generators.Config.Emit
             _ => "ModelRow",
         };
 
-        public static string QualifiedName(QuambaConfig config, ShapeInterface kind) =>
-            "global::" + PlanEmitter.Namespace + ".QuambaPlans." + config.Name + "." + StructName(kind);
+        /// <summary>The type argument for a type parameter of <paramref name="kind"/>: the config's struct, or the library's state storage.</summary>
+        public static string QualifiedName(QuambaConfig config, ShapeInterface kind) => kind == ShapeInterface.SsmState
+            ? Mamba + StateStorage(config.StatePrecision)
+            : "global::" + PlanEmitter.Namespace + ".QuambaPlans." + config.Name + "." + StructName(kind);
+
+        /// <summary>The library's ISsmState implementation for a state precision.</summary>
+        public static string StateStorage(StatePrecision precision) => precision switch
+        {
+            StatePrecision.Fp32 => "Fp32State",
+            StatePrecision.Fp16 => "Fp16State",
+            _ => "Int8State",
+        };
 
         public static string HintName(QuambaConfig config) => "QuambaPlans." + config.Name + ".Shapes.g.cs";
 

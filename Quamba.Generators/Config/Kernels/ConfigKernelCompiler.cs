@@ -108,9 +108,13 @@ namespace Quamba.Generators.Config.Kernels
                 var typeArguments = new List<ITypeSymbol>();
                 foreach (var argument in instance.TypeArguments)
                 {
-                    var metadataName = PlanEmitter.Namespace + ".QuambaPlans+" + config.Name + "+" + argument.Substring(argument.LastIndexOf('.') + 1);
+                    // The config's own structs are nested in QuambaPlans.<Name>; a library type (the state storage) is named in full.
+                    bool own = argument.StartsWith("global::" + PlanEmitter.Namespace + ".", StringComparison.Ordinal);
+                    var metadataName = own
+                        ? PlanEmitter.Namespace + ".QuambaPlans+" + config.Name + "+" + argument.Substring(argument.LastIndexOf('.') + 1)
+                        : argument.Substring("global::".Length);
                     var symbol = compilation.GetTypeByMetadataName(metadataName);
-                    if (symbol is null) return Fail("the shape struct " + argument + " was not generated");
+                    if (symbol is null) return Fail((own ? "the shape struct " : "the library type ") + argument + " was not found");
                     typeArguments.Add(symbol);
                 }
                 var known = new KnownSymbols(compilation);

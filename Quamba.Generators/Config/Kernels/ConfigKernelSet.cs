@@ -4,15 +4,20 @@ using Quamba.Generators.Discovery;
 namespace Quamba.Generators.Config.Kernels
 {
     /// <summary>
-    /// One kernel instance a config needs: the library kernel, its type arguments (the config's shape structs), the
-    /// step it serves and the layer precisions that use it (empty: every layer).
+    /// One kernel instance a config needs: the library kernel, its type arguments (the config's shape structs and state
+    /// storage), the step it serves (its own "Type.Method", or the step it shares: KernelCatalog.StepOf) and the layer
+    /// precisions that use it (empty: every layer).
     /// </summary>
     internal sealed record ConfigKernelInstance(
         LibraryKernel Kernel,
         string Step,
         EquatableArray<LayerPrecision> Precisions,
         EquatableArray<string> TypeArguments,
-        string ClassName);
+        string ClassName)
+    {
+        /// <summary>"Type.Method" of the library kernel (for messages).</summary>
+        public string KernelName => Kernel.ContainingType + "." + Kernel.Method;
+    }
 
     /// <summary>A validated config with the instances it needs and the source of its shape structs.</summary>
     internal sealed record ConfigKernelSet(QuambaConfig Config, EquatableArray<ConfigKernelInstance> Instances, string ShapeSource, string LibraryHash);

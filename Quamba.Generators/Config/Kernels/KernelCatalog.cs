@@ -9,9 +9,10 @@ namespace Quamba.Generators.Config.Kernels
     /// <summary>
     /// Chooses a config's kernel instances: every generic library kernel whose shape interfaces the config can
     /// provide (IMamba1Shape for mamba1, IMamba2Shape for mamba2, IHadamardShape when a layer quantizes
-    /// activations to 8 bits, IRowShape always), for the layer precisions that use it. Precision is in the kernels'
-    /// element types, not a type argument, so which precisions use a kernel is a table here (kernels not in it serve
-    /// every layer).
+    /// activations to 8 bits, IRowShape always; ISsmState is the config's state_precision), for the layer precisions
+    /// that use it. Activation precision is in the kernels' element types, not a type argument, so which precisions
+    /// use a kernel is a table here (kernels not in it serve every layer); the state precision is a type argument, so
+    /// a config gets each scan and SSD kernel once, for its state precision.
     /// </summary>
     internal static class KernelCatalog
     {
@@ -35,12 +36,29 @@ namespace Quamba.Generators.Config.Kernels
             ["Mamba2SsdKernels.Mamba2SsdPrefill"] = Int8Activations,
             ["Mamba2SsdKernels.Mamba2SsdStep"] = Int8Activations,
             ["RmsNormKernels.ResidualRmsNormQuantize"] = Int8Activations,
-            // The A16 (fp16-activation) model kernels.
+            // The fp16-activation (A16) convs: fp16 in and out.
             ["CausalConv1dKernels.Mamba1ConvPrefillA16"] = HalfActivations,
             ["CausalConv1dKernels.Mamba1ConvStepA16"] = HalfActivations,
             ["CausalConv1dKernels.Mamba2ConvPrefillA16"] = HalfActivations,
             ["CausalConv1dKernels.Mamba2ConvStepA16"] = HalfActivations,
+            // The fp16-activation (A16) scans: fp16 in, float out.
+            ["Mamba1ScanKernels.Mamba1ScanPrefillA16"] = HalfActivations,
+            ["Mamba1ScanKernels.Mamba1ScanStepA16"] = HalfActivations,
+            ["Mamba2SsdKernels.Mamba2SsdPrefillA16"] = HalfActivations,
+            ["Mamba2SsdKernels.Mamba2SsdStepA16"] = HalfActivations,
             // RmsNormKernels.ResidualRmsNorm (float out: A16 layers and the final norm) and GatedRmsNorm serve every layer.
+        };
+
+        /// <summary>
+        /// Kernels that serve another kernel's step for other layer precisions: the plan lists them under that step, so
+        /// KernelFor(step, layer) gives the A8 or the A16 scan by the layer's precision.
+        /// </summary>
+        public static readonly IReadOnlyDictionary<string, string> StepOf = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Mamba1ScanKernels.Mamba1ScanPrefillA16"] = "Mamba1ScanKernels.Mamba1ScanPrefill",
+            ["Mamba1ScanKernels.Mamba1ScanStepA16"] = "Mamba1ScanKernels.Mamba1ScanStep",
+            ["Mamba2SsdKernels.Mamba2SsdPrefillA16"] = "Mamba2SsdKernels.Mamba2SsdPrefill",
+            ["Mamba2SsdKernels.Mamba2SsdStepA16"] = "Mamba2SsdKernels.Mamba2SsdStep",
         };
 
         public static ConfigKernelSet Build(QuambaConfig config, EquatableArray<LibraryKernel> library, string libraryHash)
@@ -54,7 +72,8 @@ namespace Quamba.Generators.Config.Kernels
                 var precisions = PrecisionsByKernel.TryGetValue(key, out var listed) ? listed.Where(present.Contains).ToArray() : null;
                 if (precisions is { Length: 0 }) continue;
                 var typeArguments = kernel.TypeParameters.Select(t => ShapeStructEmitter.QualifiedName(config, t)).ToEquatableArray();
-                instances.Add(new ConfigKernelInstance(kernel, key, (precisions ?? Array.Empty<LayerPrecision>()).ToEquatableArray(), typeArguments, ""));
+                var step = StepOf.TryGetValue(key, out var served) ? served : key;
+                instances.Add(new ConfigKernelInstance(kernel, step, (precisions ?? Array.Empty<LayerPrecision>()).ToEquatableArray(), typeArguments, ""));
             }
             // Launcher class names: Method + "Kernel", qualified by the type when two kernels share a method name.
             var named = instances.Select(i =>

@@ -7,15 +7,18 @@ using Quamba.Generators.Common;
 
 namespace Quamba.Generators.Config.Kernels
 {
-    /// <summary>The shape interfaces of Quamba.Kernels.Mamba that a config can instantiate.</summary>
-    internal enum ShapeInterface : byte { Mamba1, Mamba2, Hadamard, Row }
+    /// <summary>
+    /// The interfaces of Quamba.Kernels.Mamba whose type parameters a config can provide: the shapes, and the SSM state
+    /// storage (ISsmState&lt;T&gt;: the config's state_precision).
+    /// </summary>
+    internal enum ShapeInterface : byte { Mamba1, Mamba2, Hadamard, Row, SsmState }
 
     /// <summary>A generic [Kernel] of the library: where it is, and which shape interface each type parameter needs.</summary>
     internal sealed record LibraryKernel(string Namespace, string ContainingType, string Method, EquatableArray<ShapeInterface> TypeParameters, EquatableArray<string> SpanElementTypes);
 
     /// <summary>
     /// Finds the library's generic kernels by syntax alone (no binding): [Kernel] methods whose every type
-    /// parameter is constrained to one of the shape interfaces. Kernels with other type parameters are not
+    /// parameter is constrained to one of the shape interfaces (or the state storage). Kernels with other type parameters are not
     /// instantiable from a config and are left out.
     /// </summary>
     internal static class LibraryKernels
@@ -26,6 +29,7 @@ namespace Quamba.Generators.Config.Kernels
             ["IMamba2Shape"] = ShapeInterface.Mamba2,
             ["IHadamardShape"] = ShapeInterface.Hadamard,
             ["IRowShape"] = ShapeInterface.Row,
+            ["ISsmState"] = ShapeInterface.SsmState,
         };
 
         private static readonly Dictionary<string, EquatableArray<LibraryKernel>> Cache = new();
@@ -75,8 +79,11 @@ namespace Quamba.Generators.Config.Kernels
             return last == "Kernel" || last == "KernelAttribute";
         }
 
+        /// <summary>The simple name of a type as written: namespaces and type arguments dropped (ISsmState&lt;TState&gt; -> ISsmState).</summary>
         private static string LastName(string name)
         {
+            int angle = name.IndexOf('<');
+            if (angle >= 0) name = name.Substring(0, angle);
             int dot = name.LastIndexOf('.');
             return dot >= 0 ? name.Substring(dot + 1) : name;
         }

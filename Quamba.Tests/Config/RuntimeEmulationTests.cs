@@ -9,19 +9,20 @@ namespace Quamba.Tests.Config;
 
 /// <summary>
 /// The CPU emulator path of run-time kernel sets: configs whose shapes no build named (narrower convs, an E of 40 x 16 and
-/// 12 x 16, int8 and A16 layers together) are compiled at run time, and every kernel of each runs on the emulator,
-/// through run-time shape types, against its reference with the same cases as the build-time configs.
+/// 12 x 16, int8 and A16 layers together, an fp16 and an int8 SSM state) are compiled at run time, and every kernel of
+/// each runs on the emulator, through run-time shape types, against its reference with the same cases as the build-time
+/// configs.
 /// </summary>
 public class RuntimeEmulationTests
 {
-    /// <summary>mamba1: d 96, E 192 = 12 x 16, N 8, dt rank 6, conv width 3; a W8A8 and an fp16 layer.</summary>
+    /// <summary>mamba1: d 96, E 192 = 12 x 16, N 8, dt rank 6, conv width 3; a W8A8 and an fp16 layer; fp16 state (not the default int8).</summary>
     private const string Mamba1Runtime = """
         { "name": "RuntimeMamba1", "architecture": "mamba1",
           "shape": { "d_model": 96, "d_state": 8, "d_conv": 3, "n_layer": 2, "vocab_size": 512 },
-          "precision": ["w8a8", "fp16"] }
+          "precision": ["w8a8", "fp16"], "state_precision": "fp16" }
         """;
 
-    /// <summary>mamba2: d 320, E 640 = 40 x 16, N 32, P 32, H 20, G 2, conv width 2, chunk 64; a W4A8 and a W4A16 layer.</summary>
+    /// <summary>mamba2: d 320, E 640 = 40 x 16, N 32, P 32, H 20, G 2, conv width 2, chunk 64; a W4A8 and a W4A16 layer; int8 state (the default).</summary>
     private const string Mamba2Runtime = """
         { "name": "RuntimeMamba2", "architecture": "mamba2",
           "shape": { "d_model": 320, "d_state": 32, "headdim": 32, "ngroups": 2, "d_conv": 2, "chunk_size": 64, "n_layer": 2, "vocab_size": 512 },
@@ -57,17 +58,38 @@ public class RuntimeEmulationTests
     public void RuntimeKernelMatchesReferenceOnTheEmulator(string name) =>
         MambaKernelEmulatorTests.AssertMatchesReferenceOnTheEmulator(Cases.Value.Single(c => c.Name == name));
 
-    /// <summary>Both configs' kernels are all there: the int8 and the A16 conv, the scan or SSD, norms, Hadamard.</summary>
+    /// <summary>
+    /// Every kernel of both sets runs in exactly one case: among them the int8 and the A16 conv, the A8 and the A16 scan
+    /// or SSD (each for the config's state storage), norms, Hadamard.
+    /// </summary>
     [Fact]
     public void EveryKernelOfTheRuntimeSetsIsCovered()
     {
-        var launchers = Cases.Value.SelectMany(c => c.Launchers.Select(l => c.Config + "." + l)).ToHashSet();
-        Assert.Contains("Runtime.RuntimeMamba1.Mamba1ConvPrefillA16Kernel", launchers);
-        Assert.Contains("Runtime.RuntimeMamba1.Mamba1ScanPrefillKernel", launchers);
-        Assert.Contains("Runtime.RuntimeMamba2.Mamba2ConvStepA16Kernel", launchers);
-        Assert.Contains("Runtime.RuntimeMamba2.Mamba2SsdPrefillKernel", launchers);
-        Assert.Contains("Runtime.RuntimeMamba2.HadamardRotateKernel", launchers);
-        Assert.Contains("Runtime.RuntimeMamba2.QuantizeStateGroupsKernel", launchers);
+        var launchers = Cases.Value.SelectMany(c => c.Launchers.Select(l => c.Config + "." + l)).ToList();
+        var kernels = Sets.Value.SelectMany(set => set.Kernels.Select(k => "Runtime." + set.Plan.Name + "." + k.ClassName));
+        Assert.Equal(kernels.Order(StringComparer.Ordinal), launchers.Order(StringComparer.Ordinal));
+        foreach (var name in new[]
+        {
+            "RuntimeMamba1.Mamba1ConvPrefillA16Kernel", "RuntimeMamba1.Mamba1ScanPrefillKernel", "RuntimeMamba1.Mamba1ScanStepKernel",
+            "RuntimeMamba1.Mamba1ScanPrefillA16Kernel", "RuntimeMamba1.Mamba1ScanStepA16Kernel", "RuntimeMamba2.Mamba2ConvStepA16Kernel",
+            "RuntimeMamba2.Mamba2SsdPrefillKernel", "RuntimeMamba2.Mamba2SsdStepKernel", "RuntimeMamba2.Mamba2SsdPrefillA16Kernel",
+            "RuntimeMamba2.Mamba2SsdStepA16Kernel", "RuntimeMamba2.HadamardRotateKernel", "RuntimeMamba2.QuantizeStateGroupsKernel",
+        })
+        {
+            Assert.Contains("Runtime." + name, launchers);
+        }
+    }
+
+    /// <summary>The scan and SSD kernels are closed over the config's state storage, the library type its state_precision names.</summary>
+    [Fact]
+    public void ScanKernelsTakeTheConfigsStateStorage()
+    {
+        var (mamba1, mamba2) = (Sets.Value[0], Sets.Value[1]);
+        Assert.Equal(["Shape", "Quamba.Kernels.Mamba.Fp16State"], mamba1.Kernel("Mamba1ScanPrefillA16Kernel").TypeArguments);
+        Assert.Equal(["Shape", "Quamba.Kernels.Mamba.Int8State"], mamba2.Kernel("Mamba2SsdStepKernel").TypeArguments);
+        Assert.Equal([typeof(Fp16State)], new RuntimeKernelEmulator(mamba1).KernelMethod(mamba1.Kernel("Mamba1ScanStepKernel")).GetGenericArguments().Skip(1));
+        Assert.Equal([typeof(Int8State)], new RuntimeKernelEmulator(mamba2).KernelMethod(mamba2.Kernel("Mamba2SsdPrefillA16Kernel")).GetGenericArguments().Skip(1));
+        Assert.Throws<KeyNotFoundException>(() => new RuntimeKernelEmulator(mamba2).TypeArgument("Quamba.Kernels.Mamba.NoSuchState"));
     }
 
     /// <summary>The run-time shape types carry the config's values and satisfy the kernels' constraints.</summary>

@@ -31,7 +31,15 @@ public static class RmsNormReference
     }
 
     /// <summary>Mamba2's gated RMSNorm: v = y * SiLU(z * zScale), normalised per group of E/G channels, times weight.</summary>
-    public static float[] GatedRmsNorm(float[] y, sbyte[] z, int zStride, float zScale, float[] weight, int groups, float eps)
+    public static float[] GatedRmsNorm(float[] y, sbyte[] z, int zStride, float zScale, float[] weight, int groups, float eps) =>
+        GatedRmsNorm(y, (r, i) => z[r * zStride + i] * zScale, weight, groups, eps);
+
+    /// <summary>The gated RMSNorm of A16 layers: z is fp16 (in_proj's output), v = y * SiLU(z).</summary>
+    public static float[] GatedRmsNorm(float[] y, Half[] z, int zStride, float[] weight, int groups, float eps) =>
+        GatedRmsNorm(y, (r, i) => (float)z[r * zStride + i], weight, groups, eps);
+
+    /// <summary>The gated norm with z of row r, channel i given as a float by <paramref name="zAt"/>.</summary>
+    private static float[] GatedRmsNorm(float[] y, Func<int, int, float> zAt, float[] weight, int groups, float eps)
     {
         int width = weight.Length, groupSize = width / groups;
         var output = new float[y.Length];
@@ -41,7 +49,7 @@ public static class RmsNormReference
                 double squares = 0;
                 for (int i = g * groupSize; i < (g + 1) * groupSize; i++)
                 {
-                    float v = y[r * width + i] * KernelMath.SiLU(z[r * zStride + i] * zScale);
+                    float v = y[r * width + i] * KernelMath.SiLU(zAt(r, i));
                     output[r * width + i] = v;
                     squares += (double)v * v;
                 }

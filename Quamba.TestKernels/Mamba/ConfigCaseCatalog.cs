@@ -51,6 +51,7 @@ public static class ConfigCaseCatalog
         // The float-out norm, with the int8 one where the config has int8 layers.
         new("ResidualRmsNormKernel", nameof(ResidualRmsNorm), "ResidualRmsNormQuantizeKernel"),
         new("GatedRmsNormKernel", nameof(GatedRmsNorm)),
+        new("GatedRmsNormA16Kernel", nameof(GatedRmsNormA16)),
     ];
 
     /// <summary>The configs compiled into this assembly (Quamba.Generated.QuambaPlans.*), by name.</summary>
@@ -187,4 +188,7 @@ public static class ConfigCaseCatalog
 
     private static KernelCase GatedRmsNorm<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape =>
         new GatedRmsNormCase<T>(k.Emulate<GatedRmsNormEmulate>(), k.Launch<GatedRmsNormLaunch>());
+
+    private static KernelCase GatedRmsNormA16<T>(IConfigLauncher k, IConfigKernels c) where T : IMamba2Shape =>
+        new GatedRmsNormA16Case<T>(k.Emulate<GatedRmsNormA16Emulate>(), k.Launch<GatedRmsNormA16Launch>());
 }

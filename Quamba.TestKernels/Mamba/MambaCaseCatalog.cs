@@ -54,6 +54,8 @@ public static class MambaCaseCatalog
         new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch, Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch),
         new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch),
         new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch),
+        new GatedRmsNormA16Case<Mamba2Tiny>(Norm.GatedRmsNormA16Kernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormA16Kernel_Mamba2Tiny.Launch),
+        new GatedRmsNormA16Case<Mamba2_2p7B>(Norm.GatedRmsNormA16Kernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormA16Kernel_Mamba2_2p7B.Launch),
 
         .. ScanCaseCatalog.Mamba2,
     ];

@@ -5,7 +5,8 @@ namespace Quamba.Tests.Config;
 
 /// <summary>
 /// A config gets each scan / SSD kernel once, compiled for its state precision, an A16 one only when a layer has fp16
-/// activations; the plan gives each layer the instance of its activation precision; the int8 state's scale tables.
+/// activations; the plan gives each layer the instance of its activation precision (the gated norm too: int8 or fp16 z);
+/// the int8 state's scale tables.
 /// </summary>
 public class StatePrecisionPlanTests
 {
@@ -27,6 +28,9 @@ public class StatePrecisionPlanTests
             Assert.Equal($"Mamba2SsdKernels_{method}A16_Shape_Fp16State", set.Plan.KernelFor(step, 2)!.EntryPoint);
             Assert.Equal($"Mamba2SsdKernels_{method}A16_Shape_Fp16State", set.Plan.KernelFor(step, 3)!.EntryPoint);
         }
+        const string gated = "RmsNormKernels.GatedRmsNorm";
+        Assert.Equal(["RmsNormKernels_GatedRmsNorm_Shape", "RmsNormKernels_GatedRmsNorm_Shape", "RmsNormKernels_GatedRmsNormA16_Shape", "RmsNormKernels_GatedRmsNormA16_Shape"],
+            Enumerable.Range(0, 4).Select(layer => set.Plan.KernelFor(gated, layer)!.EntryPoint));
         Assert.DoesNotContain(set.Plan.ScaleTables(0), t => t.Name == "ssm_state_scales");
     }
 
@@ -61,6 +65,7 @@ public class StatePrecisionPlanTests
         Assert.Equal(StatePrecision.Fp16, set.Plan.StatePrecision);
         var scans = set.Kernels.Where(k => k.Step.StartsWith("Mamba2SsdKernels.", StringComparison.Ordinal)).Select(k => k.ClassName).Order().ToArray();
         Assert.Equal(["Mamba2SsdPrefillA16Kernel", "Mamba2SsdStepA16Kernel"], scans);
+        Assert.Equal(["GatedRmsNormA16Kernel"], set.Kernels.Where(k => k.Step == "RmsNormKernels.GatedRmsNorm").Select(k => k.ClassName));
     }
 
     [Fact]

@@ -36,6 +36,7 @@ namespace Quamba.Generators.Config.Kernels
             ["Mamba2SsdKernels.Mamba2SsdPrefill"] = Int8Activations,
             ["Mamba2SsdKernels.Mamba2SsdStep"] = Int8Activations,
             ["RmsNormKernels.ResidualRmsNormQuantize"] = Int8Activations,
+            ["RmsNormKernels.GatedRmsNorm"] = Int8Activations,
             // The fp16-activation (A16) convs: fp16 in and out.
             ["CausalConv1dKernels.Mamba1ConvPrefillA16"] = HalfActivations,
             ["CausalConv1dKernels.Mamba1ConvStepA16"] = HalfActivations,
@@ -46,12 +47,14 @@ namespace Quamba.Generators.Config.Kernels
             ["Mamba1ScanKernels.Mamba1ScanStepA16"] = HalfActivations,
             ["Mamba2SsdKernels.Mamba2SsdPrefillA16"] = HalfActivations,
             ["Mamba2SsdKernels.Mamba2SsdStepA16"] = HalfActivations,
-            // RmsNormKernels.ResidualRmsNorm (float out: A16 layers and the final norm) and GatedRmsNorm serve every layer.
+            // The fp16-z (A16) gated norm: z fp16, y float in, float out.
+            ["RmsNormKernels.GatedRmsNormA16"] = HalfActivations,
+            // RmsNormKernels.ResidualRmsNorm (float out: A16 layers and the final norm) serves every layer.
         };
 
         /// <summary>
         /// Kernels that serve another kernel's step for other layer precisions: the plan lists them under that step, so
-        /// KernelFor(step, layer) gives the A8 or the A16 scan by the layer's precision.
+        /// KernelFor(step, layer) gives the A8 or the A16 scan (or gated norm) by the layer's precision.
         /// </summary>
         public static readonly IReadOnlyDictionary<string, string> StepOf = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -59,6 +62,7 @@ namespace Quamba.Generators.Config.Kernels
             ["Mamba1ScanKernels.Mamba1ScanStepA16"] = "Mamba1ScanKernels.Mamba1ScanStep",
             ["Mamba2SsdKernels.Mamba2SsdPrefillA16"] = "Mamba2SsdKernels.Mamba2SsdPrefill",
             ["Mamba2SsdKernels.Mamba2SsdStepA16"] = "Mamba2SsdKernels.Mamba2SsdStep",
+            ["RmsNormKernels.GatedRmsNormA16"] = "RmsNormKernels.GatedRmsNorm",
         };
 
         public static ConfigKernelSet Build(QuambaConfig config, EquatableArray<LibraryKernel> library, string libraryHash)

@@ -111,6 +111,22 @@ public struct Hadamard640 : IHadamardShape
     public static int WalshSize => 16;
 }
 
+/// <summary>E of mamba-130m: 1536 = 12 x 128.</summary>
+public struct Hadamard1536 : IHadamardShape
+{
+    public static int Width => 1536;
+    public static int BaseOrder => 12;
+    public static int WalshSize => 128;
+}
+
+/// <summary>E of mamba-1.4b and mamba2-1.3b: 4096 = 2^12.</summary>
+public struct Hadamard4096 : IHadamardShape
+{
+    public static int Width => 4096;
+    public static int BaseOrder => 1;
+    public static int WalshSize => 4096;
+}
+
 /// <summary>E of mamba-2.8b and mamba2-2.7b: 5120 = 40 x 128.</summary>
 public struct Hadamard5120 : IHadamardShape
 {

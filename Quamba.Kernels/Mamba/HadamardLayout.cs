@@ -1,0 +1,63 @@
+namespace Quamba.Kernels.Mamba;
+
+/// <summary>
+/// How the Hadamard kernels split one row of width n = m 2^k over a block: the arithmetic is shared by the host
+/// (<see cref="HadamardKernels.Launch{TShape}"/>) and the kernels, where it folds to constants per instance so every
+/// loop has a compile-time trip count (ptxas then batches the loads). The kernels assume exactly <see cref="Threads"/>
+/// threads per block.
+/// </summary>
+public static class HadamardLayout
+{
+    /// <summary>Elements of a row chunk: the first Walsh pass gives each warp chunks of 128, lane l holding l + 32 j (j &lt; 4).</summary>
+    public const int Chunk = 128;
+
+    /// <summary>Most chunks one thread loads before transforming them (their loads are all in flight together).</summary>
+    public const int MaxChunksPerThread = 8;
+
+    /// <summary>Widest 2^k: the second Walsh pass holds 2^k / 128 values per thread in registers (at most 32).</summary>
+    public const int MaxWalshSize = 4096;
+
+    /// <summary>
+    /// True when H_m is the Sylvester double [[H, H], [H, -H]] of H_{m/2} (m = 40 = 2 x 20, as Quamba.Model builds it):
+    /// outputs c and c + m/2 then share their partial sums over the first m/2 inputs.
+    /// </summary>
+    public static bool Doubled(int baseOrder) => baseOrder == 40;
+
+    /// <summary>Order of the sign table the dense step reads: H_m, or its top-left H_{m/2} when <see cref="Doubled"/>.</summary>
+    public static int SignOrder(int baseOrder) => Doubled(baseOrder) ? baseOrder / 2 : baseOrder;
+
+    /// <summary>Dense-step tiles: 4 sign columns each.</summary>
+    public static int Tiles(int baseOrder) => baseOrder == 1 ? 0 : SignOrder(baseOrder) / 4;
+
+    /// <summary>Dense-step column groups of a segment: 4 adjacent columns b each (one column when 2^k &lt; 4).</summary>
+    public static int ColumnGroups(int walshSize) => walshSize >= 4 ? walshSize / 4 : walshSize;
+
+    /// <summary>Threads of the dense step: one per (column group, tile).</summary>
+    public static int DenseThreads(int baseOrder, int walshSize) => ColumnGroups(walshSize) * Tiles(baseOrder);
+
+    /// <summary>Chunks of 128 elements in a row (the last may be partial).</summary>
+    public static int Chunks(int width) => (width + Chunk - 1) / Chunk;
+
+    /// <summary>Threads of the second Walsh pass (2^k &gt; 128): one per (segment, residue mod 128).</summary>
+    public static int SecondPassUnits(int baseOrder, int walshSize) => walshSize > Chunk ? baseOrder * Chunk : 0;
+
+    /// <summary>Threads per block: enough for the dense step, for at most 8 chunks per thread, and (up to 256) for the second pass.</summary>
+    public static int Threads(int width, int baseOrder, int walshSize)
+    {
+        int forChunks = (Chunks(width) + MaxChunksPerThread - 1) / MaxChunksPerThread * 32;
+        int threads = Math.Max(Math.Max(32, DenseThreads(baseOrder, walshSize)), Math.Max(forChunks, Math.Min(SecondPassUnits(baseOrder, walshSize), 256)));
+        return (threads + 31) / 32 * 32;
+    }
+
+    /// <summary>Chunks each warp transforms in the first pass (warp w takes chunks w, w + warps, ...).</summary>
+    public static int ChunksPerWarp(int width, int threads) => (Chunks(width) + threads / 32 - 1) / (threads / 32);
+
+    /// <summary>Why the kernels cannot run this shape, or null.</summary>
+    public static string? Unsupported(int width, int baseOrder, int walshSize)
+    {
+        if (walshSize > MaxWalshSize) return $"WalshSize {walshSize} is above {MaxWalshSize} (the second Walsh pass holds 2^k / 128 <= 32 values per thread)";
+        int threads = Threads(width, baseOrder, walshSize);
+        if (threads > LaunchLimits.MaxThreadsPerBlock) return $"{threads} threads per row exceed a block's {LaunchLimits.MaxThreadsPerBlock}";
+        return null;
+    }
+}

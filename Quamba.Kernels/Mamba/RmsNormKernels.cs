@@ -11,16 +11,35 @@ namespace Quamba.Kernels.Mamba;
 /// of E/G channels scaled by <c>1 / sqrt(mean(v^2) + eps)</c>, times weight (mamba_ssm's RMSNormGated with
 /// norm_before_gate = False, as Quamba.Model's GatedRmsNorm computes it).</item>
 /// </list>
-/// Sums of squares: per thread, then a warp butterfly, then the warps' sums added in order by every thread
-/// (deterministic; a different order from a sequential sum, so a code at a rounding boundary can move by one).
+/// A thread holds <see cref="PerThread"/> (at most 8) elements k * threads + t of a row in registers: every load of the
+/// row (residual, delta, weight; y, z, weight) is issued before the first dependent operation, nothing is read twice,
+/// and the loops have compile-time trip counts. Sums of squares: per thread in order of k, then a warp butterfly,
+/// then the warps' sums added in order by every thread (deterministic; a different order from a sequential sum, so
+/// a code at a rounding boundary can move by one).
 /// </summary>
 public static partial class RmsNormKernels
 {
-    public const int MaxThreads = 256;
+    /// <summary>Most threads per row.</summary>
+    public const int MaxThreads = 1024;
 
-    public static LaunchConfig Launch<TShape>(int rows) where TShape : IRowShape => new(rows, Math.Min(MaxThreads, TShape.Width));
+    /// <summary>Most elements of a row (or of a gated-norm group) one thread holds.</summary>
+    public const int MaxPerThread = 8;
 
-    public static LaunchConfig GatedLaunch(int rows) => new(rows, MaxThreads);
+    /// <summary>Threads for rows of <paramref name="width"/>: about 4 elements each, a multiple of 32, at most 1024.</summary>
+    public static int ThreadsFor(int width) => Math.Min(MaxThreads, ((width + 3) / 4 + 31) / 32 * 32);
+
+    /// <summary>Elements per thread (a constant of each instance).</summary>
+    public static int PerThread(int width) => (width + ThreadsFor(width) - 1) / ThreadsFor(width);
+
+    /// <summary>One block per row; the kernels assume exactly this block size.</summary>
+    public static LaunchConfig Launch<TShape>(int rows) where TShape : IRowShape => new(rows, ThreadsFor(Supported(TShape.Width, typeof(TShape).Name)));
+
+    /// <summary>One block per row of the gated norm; threads sized for a group of E / G channels.</summary>
+    public static LaunchConfig GatedLaunch<TShape>(int rows) where TShape : IMamba2Shape =>
+        new(rows, ThreadsFor(Supported(TShape.InnerDim / TShape.StateGroups, typeof(TShape).Name)));
+
+    private static int Supported(int width, string shape) => PerThread(width) <= MaxPerThread ? width
+        : throw new ArgumentException($"Shape {shape}: rows of {width} need {PerThread(width)} elements per thread; the norm kernels hold at most {MaxPerThread} (width <= {MaxPerThread * MaxThreads}).");
 
     /// <param name="residual">[rows, Width], updated in place: residual += delta when <paramref name="addDelta"/>.</param>
     /// <param name="delta">[rows, Width], the previous mixer's output (ignored when addDelta is false; pass any span).</param>
@@ -33,11 +52,7 @@ public static partial class RmsNormKernels
     public static void ResidualRmsNormQuantize<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
         float eps, float scale, DeviceSpan<sbyte> output) where TShape : IRowShape
     {
-        var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
-        int row = Gpu.BlockIdxX * TShape.Width;
-        float inverse = ResidualAndInverseRms<TShape>(residual, delta, addDelta, eps, scratch, row);
-        for (int i = Gpu.ThreadIdxX; i < TShape.Width; i += Gpu.BlockDimX)
-            output[row + i] = KernelMath.Quantize(residual[row + i] * inverse * weight[i], scale);
+        ResidualNormRow<TShape>(residual, delta, addDelta, weight, eps, output, default, true, scale);
     }
 
     /// <summary>As <see cref="ResidualRmsNormQuantize{TShape}"/>, writing the normalised rows as floats.</summary>
@@ -48,11 +63,7 @@ public static partial class RmsNormKernels
     public static void ResidualRmsNorm<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
         float eps, DeviceSpan<float> output) where TShape : IRowShape
     {
-        var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
-        int row = Gpu.BlockIdxX * TShape.Width;
-        float inverse = ResidualAndInverseRms<TShape>(residual, delta, addDelta, eps, scratch, row);
-        for (int i = Gpu.ThreadIdxX; i < TShape.Width; i += Gpu.BlockDimX)
-            output[row + i] = residual[row + i] * inverse * weight[i];
+        ResidualNormRow<TShape>(residual, delta, addDelta, weight, eps, default, output, false, 1f);
     }
 
     /// <summary>Mamba2's gated RMSNorm; y [rows, E], z codes at row * zStride + c, weight [E], output [rows, E].</summary>
@@ -64,50 +75,72 @@ public static partial class RmsNormKernels
     {
         var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
         int r = Gpu.BlockIdxX;
-        int row = r * TShape.InnerDim;
         int groupSize = TShape.InnerDim / TShape.StateGroups;
         for (int g = 0; g < TShape.StateGroups; g++)
         {
-            int start = g * groupSize;
-            float squares = 0f;
-            for (int i = start + Gpu.ThreadIdxX; i < start + groupSize; i += Gpu.BlockDimX)
+            int start = r * TShape.InnerDim + g * groupSize;
+            int zStart = r * zStride + g * groupSize;
+            Int4 p0 = Positions(0, groupSize), p1 = Positions(4, groupSize);
+            Float4 y0 = Load(y, start, p0), z0 = LoadCodes(z, zStart, p0), w0 = Load(weight, g * groupSize, p0);
+            Float4 y1 = default, z1 = default, w1 = default;
+            if (PerThread(groupSize) > 4)
             {
-                float v = y[row + i] * KernelMath.SiLU(z[r * zStride + i] * zScale);
-                output[row + i] = v;
-                squares += v * v;
+                y1 = Load(y, start, p1);
+                z1 = LoadCodes(z, zStart, p1);
+                w1 = Load(weight, g * groupSize, p1);
             }
-            float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / groupSize + eps);
-            for (int i = start + Gpu.ThreadIdxX; i < start + groupSize; i += Gpu.BlockDimX)
-                output[row + i] = output[row + i] * inverse * weight[i];
+            Float4 v0 = Gate(y0, z0, zScale), v1 = Gate(y1, z1, zScale);
+            float squares = AddSquares(AddSquares(0f, v0), v1);
+            float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch, ThreadsFor(groupSize)) / groupSize + eps);
+            WriteNormalised(default, output, false, 1f, start, p0, v0, w0, inverse);
+            if (PerThread(groupSize) > 4) WriteNormalised(default, output, false, 1f, start, p1, v1, w1, inverse);
         }
     }
 
-    private static float ResidualAndInverseRms<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, float eps, DeviceSpan<float> scratch, int row)
-        where TShape : IRowShape
+    /// <summary>
+    /// One row of the residual norms: loads residual, delta and weight, adds and stores the residual, reduces, and
+    /// writes <c>res * inverse * weight</c> as codes when <paramref name="quantize"/> (a constant per kernel), else floats.
+    /// </summary>
+    private static void ResidualNormRow<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
+        float eps, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale) where TShape : IRowShape
     {
-        float squares = 0f;
-        for (int i = Gpu.ThreadIdxX; i < TShape.Width; i += Gpu.BlockDimX)
+        var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
+        int row = Gpu.BlockIdxX * TShape.Width;
+        bool wide = PerThread(TShape.Width) > 4;
+        Int4 p0 = Positions(0, TShape.Width), p1 = Positions(4, TShape.Width);
+        Float4 v0 = Load(residual, row, p0), w0 = Load(weight, 0, p0), d0 = default;
+        Float4 v1 = default, w1 = default, d1 = default;
+        if (wide)
         {
-            float v = residual[row + i];
-            if (addDelta)
-            {
-                v = v + delta[row + i];
-                residual[row + i] = v;
-            }
-            squares += v * v;
+            v1 = Load(residual, row, p1);
+            w1 = Load(weight, 0, p1);
         }
-        return 1f / MathF.Sqrt(BlockSum(squares, scratch) / TShape.Width + eps);
+        if (addDelta)
+        {
+            d0 = Load(delta, row, p0);
+            if (wide) d1 = Load(delta, row, p1);
+            v0 = Add(v0, d0);
+            Store(residual, row, p0, v0);
+            if (wide)
+            {
+                v1 = Add(v1, d1);
+                Store(residual, row, p1, v1);
+            }
+        }
+        float squares = AddSquares(AddSquares(0f, v0), v1);
+        float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch, ThreadsFor(TShape.Width)) / TShape.Width + eps);
+        WriteNormalised(codes, floats, quantize, scale, row, p0, v0, w0, inverse);
+        if (wide) WriteNormalised(codes, floats, quantize, scale, row, p1, v1, w1, inverse);
     }
 
     /// <summary>The block's sum, returned to every thread; ends with a barrier so the scratch can be reused.</summary>
-    private static float BlockSum(float value, DeviceSpan<float> scratch)
+    private static float BlockSum(float value, DeviceSpan<float> scratch, int threads)
     {
         for (int mask = 16; mask > 0; mask >>= 1) value += Warp.ShuffleXor(value, mask);
-        int warps = Gpu.BlockDimX / 32;
         if ((Gpu.ThreadIdxX & 31) == 0) scratch[Gpu.ThreadIdxX / 32] = value;
         Gpu.SyncThreads();
         float total = 0f;
-        for (int w = 0; w < warps; w++) total += scratch[w];
+        for (int w = 0; w < threads / 32; w++) total += scratch[w];
         Gpu.SyncThreads();
         return total;
     }

@@ -97,7 +97,7 @@ public sealed class GatedRmsNormCase<TShape> : KernelCase where TShape : IMamba2
         var z = r.Upload<sbyte>(_inProj);
         var weight = r.Upload<float>(_weight);
         var output = r.Allocate<float>(_y.Length);
-        r.Launch(RmsNormKernels.GatedLaunch(Rows), c => _emulate(c, y, z, InProjWidth, ZScale, weight, Eps, output), (s, c) => _launch(s, c, y, z, InProjWidth, ZScale, weight, Eps, output));
+        r.Launch(RmsNormKernels.GatedLaunch<TShape>(Rows), c => _emulate(c, y, z, InProjWidth, ZScale, weight, Eps, output), (s, c) => _launch(s, c, y, z, InProjWidth, ZScale, weight, Eps, output));
         return [CaseOutput.Of("y", r.Download(output))];
     }
 }

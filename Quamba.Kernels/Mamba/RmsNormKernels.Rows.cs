@@ -1,0 +1,74 @@
+namespace Quamba.Kernels.Mamba;
+
+// A thread's elements of a row, four at a time: element k (k < PerThread) is at row position k * threads + t
+// (coalesced across the block). Quads of values live in registers (Float4); a position of -1 means "none".
+public static partial class RmsNormKernels
+{
+    /// <summary>Positions of this thread's elements k0 .. k0 + 3 in a row of <paramref name="width"/>, -1 where there is none.</summary>
+    private static Int4 Positions(int k0, int width)
+    {
+        int threads = ThreadsFor(width), count = PerThread(width);
+        Int4 p = default;
+        p.X = Position(k0, threads, count, width);
+        p.Y = Position(k0 + 1, threads, count, width);
+        p.Z = Position(k0 + 2, threads, count, width);
+        p.W = Position(k0 + 3, threads, count, width);
+        return p;
+    }
+
+    private static int Position(int k, int threads, int count, int width)
+    {
+        int i = k * threads + Gpu.ThreadIdxX;
+        return k < count && i < width ? i : -1;
+    }
+
+    private static Float4 Load(ReadOnlyDeviceSpan<float> span, int offset, Int4 p) => new(
+        p.X >= 0 ? span[offset + p.X] : 0f, p.Y >= 0 ? span[offset + p.Y] : 0f, p.Z >= 0 ? span[offset + p.Z] : 0f, p.W >= 0 ? span[offset + p.W] : 0f);
+
+    private static Float4 Load(DeviceSpan<float> span, int offset, Int4 p) => new(
+        p.X >= 0 ? span[offset + p.X] : 0f, p.Y >= 0 ? span[offset + p.Y] : 0f, p.Z >= 0 ? span[offset + p.Z] : 0f, p.W >= 0 ? span[offset + p.W] : 0f);
+
+    /// <summary>int8 codes as floats (exact).</summary>
+    private static Float4 LoadCodes(ReadOnlyDeviceSpan<sbyte> span, int offset, Int4 p) => new(
+        p.X >= 0 ? span[offset + p.X] : 0f, p.Y >= 0 ? span[offset + p.Y] : 0f, p.Z >= 0 ? span[offset + p.Z] : 0f, p.W >= 0 ? span[offset + p.W] : 0f);
+
+    private static void Store(DeviceSpan<float> span, int offset, Int4 p, Float4 v)
+    {
+        if (p.X >= 0) span[offset + p.X] = v.X;
+        if (p.Y >= 0) span[offset + p.Y] = v.Y;
+        if (p.Z >= 0) span[offset + p.Z] = v.Z;
+        if (p.W >= 0) span[offset + p.W] = v.W;
+    }
+
+    private static Float4 Add(Float4 a, Float4 b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z, a.W + b.W);
+
+    /// <summary>v = y * SiLU(code * zScale) per component.</summary>
+    private static Float4 Gate(Float4 y, Float4 codes, float zScale) => new(
+        y.X * KernelMath.SiLU(codes.X * zScale), y.Y * KernelMath.SiLU(codes.Y * zScale), y.Z * KernelMath.SiLU(codes.Z * zScale), y.W * KernelMath.SiLU(codes.W * zScale));
+
+    /// <summary>sum + X^2 + Y^2 + Z^2 + W^2, added in that order.</summary>
+    private static float AddSquares(float sum, Float4 v)
+    {
+        sum += v.X * v.X;
+        sum += v.Y * v.Y;
+        sum += v.Z * v.Z;
+        sum += v.W * v.W;
+        return sum;
+    }
+
+    /// <summary>Writes <c>v * inverse * w</c> at the positions: codes when <paramref name="quantize"/>, else floats.</summary>
+    private static void WriteNormalised(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, int offset, Int4 p, Float4 v, Float4 w, float inverse)
+    {
+        WriteOne(codes, floats, quantize, scale, offset, p.X, v.X * inverse * w.X);
+        WriteOne(codes, floats, quantize, scale, offset, p.Y, v.Y * inverse * w.Y);
+        WriteOne(codes, floats, quantize, scale, offset, p.Z, v.Z * inverse * w.Z);
+        WriteOne(codes, floats, quantize, scale, offset, p.W, v.W * inverse * w.W);
+    }
+
+    private static void WriteOne(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, int offset, int position, float y)
+    {
+        if (position < 0) return;
+        if (quantize) codes[offset + position] = KernelMath.Quantize(y, scale);
+        else floats[offset + position] = y;
+    }
+}

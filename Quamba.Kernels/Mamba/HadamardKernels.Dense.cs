@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Quamba.Kernels.Mamba;
 
 // The dense step y[c, b] = sum_{a = 0..m-1} H[a, c] z[a, b], each output summed in order of a from 0 (as the model
@@ -7,61 +9,72 @@ public static partial class HadamardKernels
     /// <summary>
     /// Thread (column group g, tile) computes outputs c = 4 tile .. 4 tile + 3 (and c + m/2 for a Sylvester double)
     /// of the columns b = 4 g .. 4 g + 3: per input a one 128-bit load of z (threads of a warp read adjacent groups),
-    /// one broadcast 128-bit load of 4 signs, then one fused multiply-add per output.
+    /// one broadcast 128-bit load of 4 signs, then one fused multiply-add per output; two inputs per loop trip.
     /// </summary>
-    private static void DenseStep<TShape>(DeviceSpan<float> row, DeviceSpan<Float4> row4, DeviceSpan<Float4> signs, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float normalisation, float scale) where TShape : IHadamardShape
+    private static void DenseStep<TShape>(DeviceSpan<Float4> row4, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
+        where TShape : IHadamardShape
     {
         int groups = HadamardLayout.ColumnGroups(TShape.WalshSize);
+        int tiles = HadamardLayout.Tiles(TShape.BaseOrder);
         int t = Gpu.ThreadIdxX;
-        if (t >= HadamardLayout.DenseThreads(TShape.BaseOrder, TShape.WalshSize)) return;
-        int g = t % groups, tile = t / groups;
-        int quads = HadamardLayout.SignOrder(TShape.BaseOrder) / 4;
+        if (t >= groups * tiles) return;
+        // groups is a power of two: split t without a division.
+        int g = t & (groups - 1), tile = t >> BitOperations.PopCount((uint)(groups - 1));
         int half = HadamardLayout.SignOrder(TShape.BaseOrder);
+        int signBase = TShape.Width / 4 + tile;
         Float4 y0 = default, y1 = default, y2 = default, y3 = default;
-        for (int a = 0; a < half; a++)
+        for (int a = 0; a < half; a += 2)
         {
-            Float4 z = Column<TShape>(row, row4, a, g);
-            Float4 s = signs[a * quads + tile];
-            Accumulate(ref y0, z, s.X);
-            Accumulate(ref y1, z, s.Y);
-            Accumulate(ref y2, z, s.Z);
-            Accumulate(ref y3, z, s.W);
+            Float4 z = Column<TShape>(row4, a, g), zNext = Column<TShape>(row4, a + 1, g);
+            Float4 s = row4[signBase + a * tiles], sNext = row4[signBase + (a + 1) * tiles];
+            AccumulateTile(ref y0, ref y1, ref y2, ref y3, z, s);
+            AccumulateTile(ref y0, ref y1, ref y2, ref y3, zNext, sNext);
         }
         if (HadamardLayout.Doubled(TShape.BaseOrder))
         {
             // H = [[S, S], [S, -S]]: output c + half has output c's signs on a < half and the opposite ones after,
             // so it continues from the same partial sum.
             Float4 x0 = y0, x1 = y1, x2 = y2, x3 = y3;
-            for (int a = half; a < TShape.BaseOrder; a++)
+            for (int a = half; a < TShape.BaseOrder; a += 2)
             {
-                Float4 z = Column<TShape>(row, row4, a, g);
-                Float4 s = signs[(a - half) * quads + tile];
-                Accumulate(ref y0, z, s.X);
-                Accumulate(ref y1, z, s.Y);
-                Accumulate(ref y2, z, s.Z);
-                Accumulate(ref y3, z, s.W);
-                Accumulate(ref x0, z, -s.X);
-                Accumulate(ref x1, z, -s.Y);
-                Accumulate(ref x2, z, -s.Z);
-                Accumulate(ref x3, z, -s.W);
+                Float4 z = Column<TShape>(row4, a, g), zNext = Column<TShape>(row4, a + 1, g);
+                Float4 s = row4[signBase + (a - half) * tiles], sNext = row4[signBase + (a + 1 - half) * tiles];
+                AccumulateTile(ref y0, ref y1, ref y2, ref y3, z, s);
+                AccumulateTile(ref x0, ref x1, ref x2, ref x3, z, Negate(s));
+                AccumulateTile(ref y0, ref y1, ref y2, ref y3, zNext, sNext);
+                AccumulateTile(ref x0, ref x1, ref x2, ref x3, zNext, Negate(sNext));
             }
             int c = half + 4 * tile;
-            WriteColumns<TShape>(rowBase, c, g, x0, codes, floats, quantize, normalisation, scale);
-            WriteColumns<TShape>(rowBase, c + 1, g, x1, codes, floats, quantize, normalisation, scale);
-            WriteColumns<TShape>(rowBase, c + 2, g, x2, codes, floats, quantize, normalisation, scale);
-            WriteColumns<TShape>(rowBase, c + 3, g, x3, codes, floats, quantize, normalisation, scale);
+            WriteColumns<TShape>(rowBase, c, g, x0, codes, floats, quantize, scales);
+            WriteColumns<TShape>(rowBase, c + 1, g, x1, codes, floats, quantize, scales);
+            WriteColumns<TShape>(rowBase, c + 2, g, x2, codes, floats, quantize, scales);
+            WriteColumns<TShape>(rowBase, c + 3, g, x3, codes, floats, quantize, scales);
         }
-        WriteColumns<TShape>(rowBase, 4 * tile, g, y0, codes, floats, quantize, normalisation, scale);
-        WriteColumns<TShape>(rowBase, 4 * tile + 1, g, y1, codes, floats, quantize, normalisation, scale);
-        WriteColumns<TShape>(rowBase, 4 * tile + 2, g, y2, codes, floats, quantize, normalisation, scale);
-        WriteColumns<TShape>(rowBase, 4 * tile + 3, g, y3, codes, floats, quantize, normalisation, scale);
+        WriteColumns<TShape>(rowBase, 4 * tile, g, y0, codes, floats, quantize, scales);
+        WriteColumns<TShape>(rowBase, 4 * tile + 1, g, y1, codes, floats, quantize, scales);
+        WriteColumns<TShape>(rowBase, 4 * tile + 2, g, y2, codes, floats, quantize, scales);
+        WriteColumns<TShape>(rowBase, 4 * tile + 3, g, y3, codes, floats, quantize, scales);
     }
 
+    /// <summary>Output column k of the tile (accumulator k) += sign k * z, for the four signs in s.X..s.W.</summary>
+    private static void AccumulateTile(ref Float4 y0, ref Float4 y1, ref Float4 y2, ref Float4 y3, Float4 z, Float4 s)
+    {
+        Accumulate(ref y0, z, s.X);
+        Accumulate(ref y1, z, s.Y);
+        Accumulate(ref y2, z, s.Z);
+        Accumulate(ref y3, z, s.W);
+    }
+
+    private static Float4 Negate(Float4 s) => new(-s.X, -s.Y, -s.Z, -s.W);
+
     /// <summary>z[a, 4g .. 4g + 3] (one 128-bit load), or z[a, g] in X when 2^k &lt; 4.</summary>
-    private static Float4 Column<TShape>(DeviceSpan<float> row, DeviceSpan<Float4> row4, int a, int g) where TShape : IHadamardShape
+    private static Float4 Column<TShape>(DeviceSpan<Float4> row4, int a, int g) where TShape : IHadamardShape
     {
         if (TShape.WalshSize >= 4) return row4[a * (TShape.WalshSize / 4) + g];
-        return new Float4(row[a * TShape.WalshSize + g], 0f, 0f, 0f);
+        Float4 quad = row4[(a * TShape.WalshSize + g) >> 2];
+        int component = (a * TShape.WalshSize + g) & 3;
+        float z = component == 0 ? quad.X : component == 1 ? quad.Y : component == 2 ? quad.Z : quad.W;
+        return new Float4(z, 0f, 0f, 0f);
     }
 
     /// <summary>acc += sign * z per component: a fused multiply-add by +-1 rounds exactly as acc + z or acc - z.</summary>
@@ -74,13 +87,14 @@ public static partial class HadamardKernels
     }
 
     /// <summary>Writes outputs (c, 4g .. 4g + 3), or (c, g) when 2^k &lt; 4.</summary>
-    private static void WriteColumns<TShape>(int rowBase, int c, int g, Float4 y, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float normalisation, float scale) where TShape : IHadamardShape
+    private static void WriteColumns<TShape>(int rowBase, int c, int g, Float4 y, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
+        where TShape : IHadamardShape
     {
         if (TShape.WalshSize >= 4)
         {
-            WriteStrided<TShape>(rowBase + c * TShape.WalshSize + 4 * g, 1, y, 4, WholeRow, codes, floats, quantize, normalisation, scale);
+            WriteStrided(rowBase + c * TShape.WalshSize + 4 * g, 1, y, 4, WholeRow, codes, floats, quantize, scales);
             return;
         }
-        Write(codes, floats, quantize, rowBase + c * TShape.WalshSize + g, y.X, normalisation, scale);
+        Write(codes, floats, quantize, rowBase + c * TShape.WalshSize + g, y.X, scales);
     }
 }

@@ -8,34 +8,39 @@ public static partial class HadamardKernels
     private const int WholeRow = int.MaxValue;
 
     /// <summary>
-    /// Stages h &lt; min(2^k, 128). Warp w transforms chunks w, w + warps, ... (<see cref="HadamardLayout.ChunksPerWarp"/>,
-    /// at most 8), loading all of them before the first butterfly. The result goes to the shared row, or straight
-    /// to the output when it is final (m = 1, 2^k &lt;= 128).
+    /// Stages h &lt; min(2^k, 128). Warp w transforms chunks w, w + warps, ... (at most 8, <see cref="HadamardLayout.Threads"/>),
+    /// loading all of them before the first butterfly. The result goes to the shared row, or straight to the output
+    /// when it is final (m = 1, 2^k &lt;= 128).
     /// </summary>
-    private static void FirstWalshPass<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float normalisation, float scale) where TShape : IHadamardShape
+    private static void FirstWalshPass<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
+        where TShape : IHadamardShape
     {
-        int threads = ThreadsFor<TShape>();
-        int perWarp = HadamardLayout.ChunksPerWarp(TShape.Width, threads);
-        int warps = threads / 32;
-        int lane = Gpu.ThreadIdxX & 31, warp = Gpu.ThreadIdxX / 32;
-        Float4 c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        c0 = LoadChunk<TShape>(input, rowBase, warp, lane);
-        if (perWarp > 1) c1 = LoadChunk<TShape>(input, rowBase, warps + warp, lane);
-        if (perWarp > 2) c2 = LoadChunk<TShape>(input, rowBase, 2 * warps + warp, lane);
-        if (perWarp > 3) c3 = LoadChunk<TShape>(input, rowBase, 3 * warps + warp, lane);
-        if (perWarp > 4) c4 = LoadChunk<TShape>(input, rowBase, 4 * warps + warp, lane);
-        if (perWarp > 5) c5 = LoadChunk<TShape>(input, rowBase, 5 * warps + warp, lane);
-        if (perWarp > 6) c6 = LoadChunk<TShape>(input, rowBase, 6 * warps + warp, lane);
-        if (perWarp > 7) c7 = LoadChunk<TShape>(input, rowBase, 7 * warps + warp, lane);
-        FinishChunk<TShape>(ref c0, warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 1) FinishChunk<TShape>(ref c1, warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 2) FinishChunk<TShape>(ref c2, 2 * warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 3) FinishChunk<TShape>(ref c3, 3 * warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 4) FinishChunk<TShape>(ref c4, 4 * warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 5) FinishChunk<TShape>(ref c5, 5 * warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 6) FinishChunk<TShape>(ref c6, 6 * warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
-        if (perWarp > 7) FinishChunk<TShape>(ref c7, 7 * warps + warp, lane, row, rowBase, codes, floats, quantize, normalisation, scale);
+        int warps = Gpu.BlockDimX >> 5;
+        int lane = Gpu.ThreadIdxX & 31, warp = Gpu.ThreadIdxX >> 5;
+        int chunks = HadamardLayout.Chunks(TShape.Width);
+        // The shuffle stages' signs (-1 on the lane that keeps a - b), the same for every chunk.
+        var signs = new Float4(LaneSign(lane, 1), LaneSign(lane, 2), LaneSign(lane, 4), LaneSign(lane, 8));
+        float sign16 = LaneSign(lane, 16);
+        Float4 c0 = LoadChunk<TShape>(input, rowBase, warp, lane), c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        if (warps < chunks) c1 = LoadChunk<TShape>(input, rowBase, warps + warp, lane);
+        if (2 * warps < chunks) c2 = LoadChunk<TShape>(input, rowBase, 2 * warps + warp, lane);
+        if (3 * warps < chunks) c3 = LoadChunk<TShape>(input, rowBase, 3 * warps + warp, lane);
+        if (4 * warps < chunks) c4 = LoadChunk<TShape>(input, rowBase, 4 * warps + warp, lane);
+        if (5 * warps < chunks) c5 = LoadChunk<TShape>(input, rowBase, 5 * warps + warp, lane);
+        if (6 * warps < chunks) c6 = LoadChunk<TShape>(input, rowBase, 6 * warps + warp, lane);
+        if (7 * warps < chunks) c7 = LoadChunk<TShape>(input, rowBase, 7 * warps + warp, lane);
+        FinishChunk<TShape>(ref c0, warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (warps < chunks) FinishChunk<TShape>(ref c1, warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (2 * warps < chunks) FinishChunk<TShape>(ref c2, 2 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (3 * warps < chunks) FinishChunk<TShape>(ref c3, 3 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (4 * warps < chunks) FinishChunk<TShape>(ref c4, 4 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (5 * warps < chunks) FinishChunk<TShape>(ref c5, 5 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (6 * warps < chunks) FinishChunk<TShape>(ref c6, 6 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (7 * warps < chunks) FinishChunk<TShape>(ref c7, 7 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
     }
+
+    /// <summary>-1 on lanes with bit <paramref name="h"/> set (the upper element of each stage-h pair), else 1.</summary>
+    private static float LaneSign(int lane, int h) => (lane & h) != 0 ? -1f : 1f;
 
     /// <summary>Elements chunk * 128 + lane + 32 j (j = 0..3 in X..W) of the row; 0 past its end.</summary>
     private static Float4 LoadChunk<TShape>(ReadOnlyDeviceSpan<float> input, int rowBase, int chunk, int lane) where TShape : IHadamardShape
@@ -62,18 +67,14 @@ public static partial class HadamardKernels
     }
 
     /// <summary>The butterflies of one chunk, then its store (or its outputs when the transform ends here).</summary>
-    private static void FinishChunk<TShape>(ref Float4 v, int chunk, int lane, DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float normalisation, float scale) where TShape : IHadamardShape
+    private static void FinishChunk<TShape>(ref Float4 v, int chunk, int lane, Float4 signs, float sign16, DeviceSpan<float> row, int rowBase,
+        DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales) where TShape : IHadamardShape
     {
-        // Stages h < 32 pair lanes l and l ^ h: the lower keeps a + b, the upper a - b = fma(b, -1, a) (one rounding,
-        // the same as the subtraction).
-        for (int h = 1; h < 32 && h < TShape.WalshSize; h <<= 1)
-        {
-            float sign = (lane & h) != 0 ? -1f : 1f;
-            v.X = MathF.FusedMultiplyAdd(v.X, sign, Warp.ShuffleXor(v.X, h));
-            v.Y = MathF.FusedMultiplyAdd(v.Y, sign, Warp.ShuffleXor(v.Y, h));
-            v.Z = MathF.FusedMultiplyAdd(v.Z, sign, Warp.ShuffleXor(v.Z, h));
-            v.W = MathF.FusedMultiplyAdd(v.W, sign, Warp.ShuffleXor(v.W, h));
-        }
+        if (TShape.WalshSize > 1) ShuffleStage(ref v, 1, signs.X);
+        if (TShape.WalshSize > 2) ShuffleStage(ref v, 2, signs.Y);
+        if (TShape.WalshSize > 4) ShuffleStage(ref v, 4, signs.Z);
+        if (TShape.WalshSize > 8) ShuffleStage(ref v, 8, signs.W);
+        if (TShape.WalshSize > 16) ShuffleStage(ref v, 16, sign16);
         // h = 32 pairs j = 0, 1 and 2, 3; h = 64 pairs j = 0, 2 and 1, 3.
         if (TShape.WalshSize > 32)
         {
@@ -86,12 +87,25 @@ public static partial class HadamardKernels
             Butterfly(ref v.Y, ref v.W);
         }
         int e = chunk * HadamardLayout.Chunk + lane;
+        int limit = TShape.Width % HadamardLayout.Chunk == 0 && chunk < HadamardLayout.Chunks(TShape.Width) ? WholeRow : TShape.Width - e;
         if (TShape.BaseOrder == 1 && TShape.WalshSize <= HadamardLayout.Chunk)
         {
-            WriteStrided<TShape>(rowBase + e, 32, v, 4, TShape.Width - e, codes, floats, quantize, normalisation, scale);
+            WriteStrided(rowBase + e, 32, v, 4, limit, codes, floats, quantize, scales);
             return;
         }
-        StoreStrided(row, e, 32, v, 4, TShape.Width - e);
+        StoreStrided(row, e, 32, v, 4, limit);
+    }
+
+    /// <summary>
+    /// Stage h &lt; 32: lanes l and l ^ h exchange values; the lower keeps a + b, the upper a - b = fma(b, -1, a) (one
+    /// rounding, the same as the subtraction). <paramref name="sign"/> is this lane's <see cref="LaneSign"/>.
+    /// </summary>
+    private static void ShuffleStage(ref Float4 v, int h, float sign)
+    {
+        v.X = MathF.FusedMultiplyAdd(v.X, sign, Warp.ShuffleXor(v.X, h));
+        v.Y = MathF.FusedMultiplyAdd(v.Y, sign, Warp.ShuffleXor(v.Y, h));
+        v.Z = MathF.FusedMultiplyAdd(v.Z, sign, Warp.ShuffleXor(v.Z, h));
+        v.W = MathF.FusedMultiplyAdd(v.W, sign, Warp.ShuffleXor(v.W, h));
     }
 
     /// <summary>
@@ -99,14 +113,13 @@ public static partial class HadamardKernels
     /// elements r + 128 i of the segment in registers (i = 4 q + component of quad q); the result goes back to the
     /// shared row, or to the output when m = 1.
     /// </summary>
-    private static void SecondWalshPass<TShape>(DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float normalisation, float scale) where TShape : IHadamardShape
+    private static void SecondWalshPass<TShape>(DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales) where TShape : IHadamardShape
     {
-        int threads = ThreadsFor<TShape>();
         int count = TShape.WalshSize / HadamardLayout.Chunk;
-        int units = HadamardLayout.SecondPassUnits(TShape.BaseOrder, TShape.WalshSize);
-        for (int u = Gpu.ThreadIdxX; u < units; u += threads)
+        int units = TShape.BaseOrder * HadamardLayout.Chunk;
+        for (int u = Gpu.ThreadIdxX; u < units; u += Gpu.BlockDimX)
         {
-            int e = (u / HadamardLayout.Chunk) * TShape.WalshSize + u % HadamardLayout.Chunk;
+            int e = (u >> 7) * TShape.WalshSize + (u & (HadamardLayout.Chunk - 1));
             const int Stride = HadamardLayout.Chunk;
             Float4 q0 = LoadStrided(row, e, Stride, count), q1 = default, q2 = default, q3 = default, q4 = default, q5 = default, q6 = default, q7 = default;
             if (count > 4) q1 = LoadStrided(row, e + 4 * Stride, Stride, 4);
@@ -125,19 +138,19 @@ public static partial class HadamardKernels
             WalshInRegisters(ref q0, ref q1, ref q2, ref q3, ref q4, ref q5, ref q6, ref q7, count);
             if (TShape.BaseOrder == 1)
             {
-                WriteStrided<TShape>(rowBase + e, Stride, q0, count, WholeRow, codes, floats, quantize, normalisation, scale);
-                if (count > 4) WriteStrided<TShape>(rowBase + e + 4 * Stride, Stride, q1, 4, WholeRow, codes, floats, quantize, normalisation, scale);
+                WriteStrided(rowBase + e, Stride, q0, count, WholeRow, codes, floats, quantize, scales);
+                if (count > 4) WriteStrided(rowBase + e + 4 * Stride, Stride, q1, 4, WholeRow, codes, floats, quantize, scales);
                 if (count > 8)
                 {
-                    WriteStrided<TShape>(rowBase + e + 8 * Stride, Stride, q2, 4, WholeRow, codes, floats, quantize, normalisation, scale);
-                    WriteStrided<TShape>(rowBase + e + 12 * Stride, Stride, q3, 4, WholeRow, codes, floats, quantize, normalisation, scale);
+                    WriteStrided(rowBase + e + 8 * Stride, Stride, q2, 4, WholeRow, codes, floats, quantize, scales);
+                    WriteStrided(rowBase + e + 12 * Stride, Stride, q3, 4, WholeRow, codes, floats, quantize, scales);
                 }
                 if (count > 16)
                 {
-                    WriteStrided<TShape>(rowBase + e + 16 * Stride, Stride, q4, 4, WholeRow, codes, floats, quantize, normalisation, scale);
-                    WriteStrided<TShape>(rowBase + e + 20 * Stride, Stride, q5, 4, WholeRow, codes, floats, quantize, normalisation, scale);
-                    WriteStrided<TShape>(rowBase + e + 24 * Stride, Stride, q6, 4, WholeRow, codes, floats, quantize, normalisation, scale);
-                    WriteStrided<TShape>(rowBase + e + 28 * Stride, Stride, q7, 4, WholeRow, codes, floats, quantize, normalisation, scale);
+                    WriteStrided(rowBase + e + 16 * Stride, Stride, q4, 4, WholeRow, codes, floats, quantize, scales);
+                    WriteStrided(rowBase + e + 20 * Stride, Stride, q5, 4, WholeRow, codes, floats, quantize, scales);
+                    WriteStrided(rowBase + e + 24 * Stride, Stride, q6, 4, WholeRow, codes, floats, quantize, scales);
+                    WriteStrided(rowBase + e + 28 * Stride, Stride, q7, 4, WholeRow, codes, floats, quantize, scales);
                 }
                 continue;
             }
@@ -264,11 +277,11 @@ public static partial class HadamardKernels
     }
 
     /// <summary>As <see cref="StoreStrided"/>, writing the outputs of final values (times 1/sqrt(n)).</summary>
-    private static void WriteStrided<TShape>(int o, int stride, Float4 v, int count, int limit, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float normalisation, float scale) where TShape : IHadamardShape
+    private static void WriteStrided(int o, int stride, Float4 v, int count, int limit, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
     {
-        if (limit > 0) Write(codes, floats, quantize, o, v.X, normalisation, scale);
-        if (count > 1 && limit > stride) Write(codes, floats, quantize, o + stride, v.Y, normalisation, scale);
-        if (count > 2 && limit > 2 * stride) Write(codes, floats, quantize, o + 2 * stride, v.Z, normalisation, scale);
-        if (count > 3 && limit > 3 * stride) Write(codes, floats, quantize, o + 3 * stride, v.W, normalisation, scale);
+        if (limit > 0) Write(codes, floats, quantize, o, v.X, scales);
+        if (count > 1 && limit > stride) Write(codes, floats, quantize, o + stride, v.Y, scales);
+        if (count > 2 && limit > 2 * stride) Write(codes, floats, quantize, o + 2 * stride, v.Z, scales);
+        if (count > 3 && limit > 3 * stride) Write(codes, floats, quantize, o + 3 * stride, v.W, scales);
     }
 }

@@ -10,14 +10,15 @@ namespace Quamba.Kernels.Mamba;
 /// (quantizing) <c>round_half_even(y / scale)</c>.
 /// </summary>
 /// <remarks>
-/// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row in dynamic shared memory (n floats).
-/// First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp loads its chunks of 128 elements (all loads in
-/// flight before any arithmetic), lane l holding l + 32 j; stages h &lt; 32 are warp shuffles, h = 32, 64 register
+/// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row and the sign table in dynamic shared
+/// memory. First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp loads its chunks of 128 elements (all loads
+/// in flight before any arithmetic), lane l holding l + 32 j; stages h &lt; 32 are warp shuffles, h = 32, 64 register
 /// pairs. For 2^k &gt; 128 a second pass gives each thread the 2^k / 128 elements r + 128 i of a segment in registers.
 /// Dense step (<c>HadamardKernels.Dense.cs</c>): each thread owns 4 adjacent columns b (one 128-bit shared load per
 /// input a) and 4 sign columns (one broadcast 128-bit load per a), so a term costs one fused multiply-add; for m = 40
 /// the Sylvester structure lets outputs c and c + 20 share their first 20 terms (the same operations in the same
-/// order, so still exact). Results go straight from registers to global memory.
+/// order, so still exact). Results go straight from registers to global memory; codes are computed with
+/// <see cref="ReciprocalQuantization"/> (equal to <see cref="KernelMath.Quantize"/>, without a division per value).
 /// </remarks>
 public static partial class HadamardKernels
 {
@@ -31,7 +32,7 @@ public static partial class HadamardKernels
         if (HadamardLayout.Unsupported(TShape.Width, TShape.BaseOrder, TShape.WalshSize) is { } reason)
             throw new ArgumentException($"Shape {typeof(TShape).Name}: {reason}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        return new(rows, ThreadsFor<TShape>(), TShape.Width * sizeof(float));
+        return new(rows, ThreadsFor<TShape>(), HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
     }
 
     /// <summary>int8 codes of each rotated row with one per-tensor <paramref name="scale"/>.</summary>
@@ -44,6 +45,7 @@ public static partial class HadamardKernels
     [Specialize(typeof(Hadamard20))]
     [Specialize(typeof(Hadamard448))]
     [Specialize(typeof(Hadamard640))]
+    [Specialize(typeof(Hadamard64))]
     [Specialize(typeof(Hadamard1536))]
     [Specialize(typeof(Hadamard4096))]
     [Specialize(typeof(Hadamard5120))]
@@ -75,42 +77,60 @@ public static partial class HadamardKernels
         bool quantize, float scale) where TShape : IHadamardShape
     {
         var row = SharedMemory.Dynamic<float>();
-        var signs = SharedMemory.Allocate<Float4>(TShape.BaseOrder * TShape.BaseOrder / 4 + 1);
+        var row4 = SharedMemory.Dynamic<Float4>();
         int rowBase = Gpu.BlockIdxX * TShape.Width;
-        float normalisation = (float)(1.0 / Math.Sqrt((double)TShape.Width));
-        if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, signs);
-        FirstWalshPass<TShape>(input, row, rowBase, codes, floats, quantize, normalisation, scale);
+        var scales = new RotationScales((float)(1.0 / Math.Sqrt((double)TShape.Width)), scale, quantize ? ReciprocalQuantization.Reciprocal(scale) : 1f);
+        if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, row4);
+        FirstWalshPass<TShape>(input, row, rowBase, codes, floats, quantize, scales);
         if (TShape.BaseOrder == 1 && TShape.WalshSize <= HadamardLayout.Chunk) return;
         Gpu.SyncThreads();
         if (TShape.WalshSize > HadamardLayout.Chunk)
         {
-            SecondWalshPass<TShape>(row, rowBase, codes, floats, quantize, normalisation, scale);
+            SecondWalshPass<TShape>(row, rowBase, codes, floats, quantize, scales);
             if (TShape.BaseOrder == 1) return;
             Gpu.SyncThreads();
         }
-        DenseStep<TShape>(row, SharedMemory.Dynamic<Float4>(), signs, rowBase, codes, floats, quantize, normalisation, scale);
+        DenseStep<TShape>(row4, rowBase, codes, floats, quantize, scales);
     }
 
     /// <summary>
-    /// Copies the sign table the dense step reads into shared memory as Float4 (4 adjacent columns): H_m, or for
-    /// a Sylvester double (<see cref="HadamardLayout.Doubled"/>) its top-left quarter.
+    /// Copies the sign table the dense step reads behind the row (Float4 index n / 4 on), 4 adjacent columns per
+    /// Float4: H_m, or for a Sylvester double (<see cref="HadamardLayout.Doubled"/>) its top-left quarter. Thread a
+    /// copies row a.
     /// </summary>
-    private static void StageSigns<TShape>(ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<Float4> signs) where TShape : IHadamardShape
+    private static void StageSigns<TShape>(ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<Float4> row4) where TShape : IHadamardShape
     {
-        int threads = ThreadsFor<TShape>();
-        int quads = HadamardLayout.SignOrder(TShape.BaseOrder) / 4;
-        int entries = HadamardLayout.SignOrder(TShape.BaseOrder) * quads;
-        for (int e = Gpu.ThreadIdxX; e < entries; e += threads)
+        int a = Gpu.ThreadIdxX;
+        int quads = HadamardLayout.Tiles(TShape.BaseOrder);
+        if (a < HadamardLayout.SignOrder(TShape.BaseOrder))
         {
-            int s = (e / quads) * TShape.BaseOrder + 4 * (e % quads);
-            signs[e] = new Float4(baseSigns[s], baseSigns[s + 1], baseSigns[s + 2], baseSigns[s + 3]);
+            for (int q = 0; q < quads; q++)
+            {
+                int s = a * TShape.BaseOrder + 4 * q;
+                row4[TShape.Width / 4 + a * quads + q] = new Float4(baseSigns[s], baseSigns[s + 1], baseSigns[s + 2], baseSigns[s + 3]);
+            }
         }
     }
 
     /// <summary>Output <paramref name="o"/> of the rotated value <paramref name="y"/> times 1/sqrt(n): its code, or the float.</summary>
-    private static void Write(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, int o, float y, float normalisation, float scale)
+    private static void Write(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, int o, float y, RotationScales scales)
     {
-        if (quantize) codes[o] = KernelMath.Quantize(y * normalisation, scale);
-        else floats[o] = y * normalisation;
+        if (quantize) codes[o] = ReciprocalQuantization.Quantize(y * scales.Normalisation, scales.Scale, scales.Reciprocal);
+        else floats[o] = y * scales.Normalisation;
+    }
+
+    /// <summary>1/sqrt(n), the quantization scale and its <see cref="ReciprocalQuantization.Reciprocal"/>.</summary>
+    private struct RotationScales
+    {
+        public float Normalisation;
+        public float Scale;
+        public float Reciprocal;
+
+        public RotationScales(float normalisation, float scale, float reciprocal)
+        {
+            Normalisation = normalisation;
+            Scale = scale;
+            Reciprocal = reciprocal;
+        }
     }
 }

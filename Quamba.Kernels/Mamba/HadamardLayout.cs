@@ -1,10 +1,10 @@
 namespace Quamba.Kernels.Mamba;
 
 /// <summary>
-/// How the Hadamard kernels split one row of width n = m 2^k over a block: the arithmetic is shared by the host
-/// (<see cref="HadamardKernels.Launch{TShape}"/>) and the kernels, where it folds to constants per instance so every
-/// loop has a compile-time trip count (ptxas then batches the loads). The kernels assume exactly <see cref="Threads"/>
-/// threads per block.
+/// How the Hadamard kernels split one row of width n = m 2^k over a block, shared by the host
+/// (<see cref="HadamardKernels.Launch{TShape}"/>) and the kernels. Inside a kernel every argument is a shape constant,
+/// so ptxas folds these to immediates; they use shifts, never / or %, because ptxas expands a PTX division into its
+/// general sequence before it folds constants. The kernels assume the <see cref="Threads"/> of the launch.
 /// </summary>
 public static class HadamardLayout
 {
@@ -24,19 +24,19 @@ public static class HadamardLayout
     public static bool Doubled(int baseOrder) => baseOrder == 40;
 
     /// <summary>Order of the sign table the dense step reads: H_m, or its top-left H_{m/2} when <see cref="Doubled"/>.</summary>
-    public static int SignOrder(int baseOrder) => Doubled(baseOrder) ? baseOrder / 2 : baseOrder;
+    public static int SignOrder(int baseOrder) => Doubled(baseOrder) ? baseOrder >> 1 : baseOrder;
 
-    /// <summary>Dense-step tiles: 4 sign columns each.</summary>
-    public static int Tiles(int baseOrder) => baseOrder == 1 ? 0 : SignOrder(baseOrder) / 4;
+    /// <summary>Dense-step tiles: 4 sign columns each (none for m = 1).</summary>
+    public static int Tiles(int baseOrder) => SignOrder(baseOrder) >> 2;
 
     /// <summary>Dense-step column groups of a segment: 4 adjacent columns b each (one column when 2^k &lt; 4).</summary>
-    public static int ColumnGroups(int walshSize) => walshSize >= 4 ? walshSize / 4 : walshSize;
+    public static int ColumnGroups(int walshSize) => walshSize >= 4 ? walshSize >> 2 : walshSize;
 
     /// <summary>Threads of the dense step: one per (column group, tile).</summary>
     public static int DenseThreads(int baseOrder, int walshSize) => ColumnGroups(walshSize) * Tiles(baseOrder);
 
     /// <summary>Chunks of 128 elements in a row (the last may be partial).</summary>
-    public static int Chunks(int width) => (width + Chunk - 1) / Chunk;
+    public static int Chunks(int width) => (width + Chunk - 1) >> 7;
 
     /// <summary>Threads of the second Walsh pass (2^k &gt; 128): one per (segment, residue mod 128).</summary>
     public static int SecondPassUnits(int baseOrder, int walshSize) => walshSize > Chunk ? baseOrder * Chunk : 0;
@@ -44,13 +44,13 @@ public static class HadamardLayout
     /// <summary>Threads per block: enough for the dense step, for at most 8 chunks per thread, and (up to 256) for the second pass.</summary>
     public static int Threads(int width, int baseOrder, int walshSize)
     {
-        int forChunks = (Chunks(width) + MaxChunksPerThread - 1) / MaxChunksPerThread * 32;
+        int forChunks = ((Chunks(width) + MaxChunksPerThread - 1) >> 3) << 5;
         int threads = Math.Max(Math.Max(32, DenseThreads(baseOrder, walshSize)), Math.Max(forChunks, Math.Min(SecondPassUnits(baseOrder, walshSize), 256)));
-        return (threads + 31) / 32 * 32;
+        return (threads + 31) & ~31;
     }
 
-    /// <summary>Chunks each warp transforms in the first pass (warp w takes chunks w, w + warps, ...).</summary>
-    public static int ChunksPerWarp(int width, int threads) => (Chunks(width) + threads / 32 - 1) / (threads / 32);
+    /// <summary>Dynamic shared memory: the row (n floats), then the sign table (<see cref="SignOrder"/>^2 floats).</summary>
+    public static int SharedBytes(int width, int baseOrder) => (width + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder))) * sizeof(float);
 
     /// <summary>Why the kernels cannot run this shape, or null.</summary>
     public static string? Unsupported(int width, int baseOrder, int walshSize)

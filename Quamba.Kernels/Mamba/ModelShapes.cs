@@ -111,6 +111,14 @@ public struct Hadamard640 : IHadamardShape
     public static int WalshSize => 16;
 }
 
+/// <summary>A test shape: a power of two inside one 128-element chunk (the Hadamard kernels' single-pass case).</summary>
+public struct Hadamard64 : IHadamardShape
+{
+    public static int Width => 64;
+    public static int BaseOrder => 1;
+    public static int WalshSize => 64;
+}
+
 /// <summary>E of mamba-130m: 1536 = 12 x 128.</summary>
 public struct Hadamard1536 : IHadamardShape
 {

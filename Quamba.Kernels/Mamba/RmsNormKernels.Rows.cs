@@ -1,25 +1,25 @@
 namespace Quamba.Kernels.Mamba;
 
-// A thread's elements of a row, four at a time: element k (k < PerThread) is at row position k * threads + t
-// (coalesced across the block). Quads of values live in registers (Float4); a position of -1 means "none".
+// A thread's elements of a row, four at a time: element k is at row position k * threads + t (coalesced across the
+// block; k < PerThread exactly when that position is inside the row). Quads of values live in registers (Float4); a
+// position of -1 means "none". Only multiplications here: a PTX division would not fold to a constant.
 public static partial class RmsNormKernels
 {
     /// <summary>Positions of this thread's elements k0 .. k0 + 3 in a row of <paramref name="width"/>, -1 where there is none.</summary>
     private static Int4 Positions(int k0, int width)
     {
-        int threads = ThreadsFor(width), count = PerThread(width);
         Int4 p = default;
-        p.X = Position(k0, threads, count, width);
-        p.Y = Position(k0 + 1, threads, count, width);
-        p.Z = Position(k0 + 2, threads, count, width);
-        p.W = Position(k0 + 3, threads, count, width);
+        p.X = Position(k0, width);
+        p.Y = Position(k0 + 1, width);
+        p.Z = Position(k0 + 2, width);
+        p.W = Position(k0 + 3, width);
         return p;
     }
 
-    private static int Position(int k, int threads, int count, int width)
+    private static int Position(int k, int width)
     {
-        int i = k * threads + Gpu.ThreadIdxX;
-        return k < count && i < width ? i : -1;
+        int i = k * Gpu.BlockDimX + Gpu.ThreadIdxX;
+        return i < width ? i : -1;
     }
 
     private static Float4 Load(ReadOnlyDeviceSpan<float> span, int offset, Int4 p) => new(
@@ -57,18 +57,19 @@ public static partial class RmsNormKernels
     }
 
     /// <summary>Writes <c>v * inverse * w</c> at the positions: codes when <paramref name="quantize"/>, else floats.</summary>
-    private static void WriteNormalised(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, int offset, Int4 p, Float4 v, Float4 w, float inverse)
+    private static void WriteNormalised(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, float reciprocal, int offset, Int4 p, Float4 v, Float4 w, float inverse)
     {
-        WriteOne(codes, floats, quantize, scale, offset, p.X, v.X * inverse * w.X);
-        WriteOne(codes, floats, quantize, scale, offset, p.Y, v.Y * inverse * w.Y);
-        WriteOne(codes, floats, quantize, scale, offset, p.Z, v.Z * inverse * w.Z);
-        WriteOne(codes, floats, quantize, scale, offset, p.W, v.W * inverse * w.W);
+        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.X, v.X * inverse * w.X);
+        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.Y, v.Y * inverse * w.Y);
+        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.Z, v.Z * inverse * w.Z);
+        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.W, v.W * inverse * w.W);
     }
 
-    private static void WriteOne(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, int offset, int position, float y)
+    /// <summary>A code (<see cref="ReciprocalQuantization"/>, equal to KernelMath.Quantize) or the float.</summary>
+    private static void WriteOne(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, float reciprocal, int offset, int position, float y)
     {
         if (position < 0) return;
-        if (quantize) codes[offset + position] = KernelMath.Quantize(y, scale);
+        if (quantize) codes[offset + position] = ReciprocalQuantization.Quantize(y, scale, reciprocal);
         else floats[offset + position] = y;
     }
 }

@@ -12,8 +12,8 @@ namespace Quamba.Kernels.Mamba;
 /// norm_before_gate = False, as Quamba.Model's GatedRmsNorm computes it).</item>
 /// </list>
 /// A thread holds <see cref="PerThread"/> (at most 8) elements k * threads + t of a row in registers: every load of the
-/// row (residual, delta, weight; y, z, weight) is issued before the first dependent operation, nothing is read twice,
-/// and the loops have compile-time trip counts. Sums of squares: per thread in order of k, then a warp butterfly,
+/// row (residual, delta, weight; y, z, weight) is issued before the first dependent operation and nothing is read
+/// twice. Codes use <see cref="ReciprocalQuantization"/> (equal to KernelMath.Quantize, without a division per value). Sums of squares: per thread in order of k, then a warp butterfly,
 /// then the warps' sums added in order by every thread (deterministic; a different order from a sequential sum, so
 /// a code at a rounding boundary can move by one).
 /// </summary>
@@ -83,7 +83,7 @@ public static partial class RmsNormKernels
             Int4 p0 = Positions(0, groupSize), p1 = Positions(4, groupSize);
             Float4 y0 = Load(y, start, p0), z0 = LoadCodes(z, zStart, p0), w0 = Load(weight, g * groupSize, p0);
             Float4 y1 = default, z1 = default, w1 = default;
-            if (PerThread(groupSize) > 4)
+            if (groupSize > 4 * Gpu.BlockDimX)
             {
                 y1 = Load(y, start, p1);
                 z1 = LoadCodes(z, zStart, p1);
@@ -91,9 +91,9 @@ public static partial class RmsNormKernels
             }
             Float4 v0 = Gate(y0, z0, zScale), v1 = Gate(y1, z1, zScale);
             float squares = AddSquares(AddSquares(0f, v0), v1);
-            float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch, ThreadsFor(groupSize)) / groupSize + eps);
-            WriteNormalised(default, output, false, 1f, start, p0, v0, w0, inverse);
-            if (PerThread(groupSize) > 4) WriteNormalised(default, output, false, 1f, start, p1, v1, w1, inverse);
+            float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / groupSize + eps);
+            WriteNormalised(default, output, false, 1f, 1f, start, p0, v0, w0, inverse);
+            if (groupSize > 4 * Gpu.BlockDimX) WriteNormalised(default, output, false, 1f, 1f, start, p1, v1, w1, inverse);
         }
     }
 
@@ -106,7 +106,7 @@ public static partial class RmsNormKernels
     {
         var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
         int row = Gpu.BlockIdxX * TShape.Width;
-        bool wide = PerThread(TShape.Width) > 4;
+        bool wide = TShape.Width > 4 * Gpu.BlockDimX;
         Int4 p0 = Positions(0, TShape.Width), p1 = Positions(4, TShape.Width);
         Float4 v0 = Load(residual, row, p0), w0 = Load(weight, 0, p0), d0 = default;
         Float4 v1 = default, w1 = default, d1 = default;
@@ -128,19 +128,20 @@ public static partial class RmsNormKernels
             }
         }
         float squares = AddSquares(AddSquares(0f, v0), v1);
-        float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch, ThreadsFor(TShape.Width)) / TShape.Width + eps);
-        WriteNormalised(codes, floats, quantize, scale, row, p0, v0, w0, inverse);
-        if (wide) WriteNormalised(codes, floats, quantize, scale, row, p1, v1, w1, inverse);
+        float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / TShape.Width + eps);
+        float reciprocal = quantize ? ReciprocalQuantization.Reciprocal(scale) : 1f;
+        WriteNormalised(codes, floats, quantize, scale, reciprocal, row, p0, v0, w0, inverse);
+        if (wide) WriteNormalised(codes, floats, quantize, scale, reciprocal, row, p1, v1, w1, inverse);
     }
 
     /// <summary>The block's sum, returned to every thread; ends with a barrier so the scratch can be reused.</summary>
-    private static float BlockSum(float value, DeviceSpan<float> scratch, int threads)
+    private static float BlockSum(float value, DeviceSpan<float> scratch)
     {
         for (int mask = 16; mask > 0; mask >>= 1) value += Warp.ShuffleXor(value, mask);
         if ((Gpu.ThreadIdxX & 31) == 0) scratch[Gpu.ThreadIdxX / 32] = value;
         Gpu.SyncThreads();
         float total = 0f;
-        for (int w = 0; w < threads / 32; w++) total += scratch[w];
+        for (int w = 0; w < Gpu.BlockDimX >> 5; w++) total += scratch[w];
         Gpu.SyncThreads();
         return total;
     }

@@ -111,9 +111,16 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         double copyUs = TimeCopy(floats);
         double copyGBs = 2.0 * floats * 4 / copyUs / 1e3;
         report.AppendLine($"  D2D copy of {Tokens} x {TShape.Width} floats ({floats * 4L >> 20} MB): {copyUs:F2} us, {copyGBs:F0} GB/s (read + write)");
-        Time(report, new HadamardQuantizeCase<TShape>(quantizeEmulate, quantizeLaunch, rows: Tokens), us => Share(floats * 5.0 / us / 1e3, copyGBs, "4 B in + 1 B out"));
-        Time(report, new HadamardRotateCase<TShape>(rotateEmulate, rotateLaunch, rows: Tokens), us => Share(floats * 8.0 / us / 1e3, copyGBs, "4 B in + 4 B out"));
+        foreach (int rowsPerBlock in RowsPerBlockSweep)
+        {
+            report.AppendLine($"  {rowsPerBlock} rows per block{(rowsPerBlock == HadamardLayout.RowsPerBlock ? " (the default launch)" : "")}:");
+            Time(report, new HadamardQuantizeCase<TShape>(quantizeEmulate, quantizeLaunch, Tokens, rowsPerBlock), us => Share(floats * 5.0 / us / 1e3, copyGBs, "4 B in + 1 B out"));
+            Time(report, new HadamardRotateCase<TShape>(rotateEmulate, rotateLaunch, Tokens, rowsPerBlock), us => Share(floats * 8.0 / us / 1e3, copyGBs, "4 B in + 4 B out"));
+        }
     }
+
+    /// <summary>Rows per block timed for each Hadamard shape (the kernels take any grid; the default is marked).</summary>
+    private static readonly int[] RowsPerBlockSweep = [1, 2, 3, 4, 6, 8];
 
     private static string Share(double gbs, double copyGBs, string traffic) => $"{gbs:F0} GB/s ({traffic}) = {gbs / copyGBs:P0} of the copy";
 

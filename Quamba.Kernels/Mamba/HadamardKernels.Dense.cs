@@ -17,32 +17,46 @@ public static partial class HadamardKernels
         int groups = HadamardLayout.ColumnGroups(TShape.WalshSize);
         int tiles = HadamardLayout.Tiles(TShape.BaseOrder);
         int t = Gpu.ThreadIdxX;
-        if (t >= groups * tiles) return;
         // groups is a power of two: split t without a division.
-        int g = t & (groups - 1), tile = t >> BitOperations.PopCount((uint)(groups - 1));
+        if (t < groups * tiles) DenseTile<TShape>(row4, rowBase, t & (groups - 1), t >> BitOperations.PopCount((uint)(groups - 1)), codes, floats, quantize, scales);
+    }
+
+    /// <summary>The outputs of column group <paramref name="g"/> and tile <paramref name="tile"/> (see <see cref="DenseStep{TShape}"/>).</summary>
+    private static void DenseTile<TShape>(DeviceSpan<Float4> row4, int rowBase, int g, int tile, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
+        where TShape : IHadamardShape
+    {
+        int tiles = HadamardLayout.Tiles(TShape.BaseOrder);
         int half = HadamardLayout.SignOrder(TShape.BaseOrder);
-        int signBase = TShape.Width / 4 + tile;
+        // Indices advance by constants, so the second load of each trip is an immediate offset from the first.
+        const int Step = 2;
+        int columnStride = TShape.WalshSize >= 4 ? TShape.WalshSize / 4 : 0;
+        int z = g, s = TShape.Width / 4 + tile;
         Float4 y0 = default, y1 = default, y2 = default, y3 = default;
-        for (int a = 0; a < half; a += 2)
+        for (int a = 0; a < half; a += Step)
         {
-            Float4 z = Column<TShape>(row4, a, g), zNext = Column<TShape>(row4, a + 1, g);
-            Float4 s = row4[signBase + a * tiles], sNext = row4[signBase + (a + 1) * tiles];
-            AccumulateTile(ref y0, ref y1, ref y2, ref y3, z, s);
-            AccumulateTile(ref y0, ref y1, ref y2, ref y3, zNext, sNext);
+            Float4 z0 = Column<TShape>(row4, z, a, g), z1 = Column<TShape>(row4, z + columnStride, a + 1, g);
+            Float4 s0 = row4[s], s1 = row4[s + tiles];
+            AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, s0);
+            AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, s1);
+            z += Step * columnStride;
+            s += Step * tiles;
         }
         if (HadamardLayout.Doubled(TShape.BaseOrder))
         {
             // H = [[S, S], [S, -S]]: output c + half has output c's signs on a < half and the opposite ones after,
             // so it continues from the same partial sum.
             Float4 x0 = y0, x1 = y1, x2 = y2, x3 = y3;
-            for (int a = half; a < TShape.BaseOrder; a += 2)
+            s = TShape.Width / 4 + tile;
+            for (int a = half; a < TShape.BaseOrder; a += Step)
             {
-                Float4 z = Column<TShape>(row4, a, g), zNext = Column<TShape>(row4, a + 1, g);
-                Float4 s = row4[signBase + (a - half) * tiles], sNext = row4[signBase + (a + 1 - half) * tiles];
-                AccumulateTile(ref y0, ref y1, ref y2, ref y3, z, s);
-                AccumulateTile(ref x0, ref x1, ref x2, ref x3, z, Negate(s));
-                AccumulateTile(ref y0, ref y1, ref y2, ref y3, zNext, sNext);
-                AccumulateTile(ref x0, ref x1, ref x2, ref x3, zNext, Negate(sNext));
+                Float4 z0 = Column<TShape>(row4, z, a, g), z1 = Column<TShape>(row4, z + columnStride, a + 1, g);
+                Float4 s0 = row4[s], s1 = row4[s + tiles];
+                AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, s0);
+                AccumulateTile(ref x0, ref x1, ref x2, ref x3, z0, Negate(s0));
+                AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, s1);
+                AccumulateTile(ref x0, ref x1, ref x2, ref x3, z1, Negate(s1));
+                z += Step * columnStride;
+                s += Step * tiles;
             }
             int c = half + 4 * tile;
             WriteColumns<TShape>(rowBase, c, g, x0, codes, floats, quantize, scales);
@@ -67,10 +81,10 @@ public static partial class HadamardKernels
 
     private static Float4 Negate(Float4 s) => new(-s.X, -s.Y, -s.Z, -s.W);
 
-    /// <summary>z[a, 4g .. 4g + 3] (one 128-bit load), or z[a, g] in X when 2^k &lt; 4.</summary>
-    private static Float4 Column<TShape>(DeviceSpan<Float4> row4, int a, int g) where TShape : IHadamardShape
+    /// <summary>z[a, 4g .. 4g + 3] (one 128-bit load at <paramref name="index"/> = a 2^k / 4 + g), or z[a, g] in X when 2^k &lt; 4.</summary>
+    private static Float4 Column<TShape>(DeviceSpan<Float4> row4, int index, int a, int g) where TShape : IHadamardShape
     {
-        if (TShape.WalshSize >= 4) return row4[a * (TShape.WalshSize / 4) + g];
+        if (TShape.WalshSize >= 4) return row4[index];
         Float4 quad = row4[(a * TShape.WalshSize + g) >> 2];
         int component = (a * TShape.WalshSize + g) & 3;
         float z = component == 0 ? quad.X : component == 1 ? quad.Y : component == 2 ? quad.Z : quad.W;

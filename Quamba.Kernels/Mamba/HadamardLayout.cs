@@ -11,6 +11,12 @@ public static class HadamardLayout
     /// <summary>Elements of a row chunk: the first Walsh pass gives each warp chunks of 128, lane l holding l + 32 j (j &lt; 4).</summary>
     public const int Chunk = 128;
 
+    /// <summary>
+    /// Rows one block transforms in turn, prefetching each next row during the current one: loads then overlap
+    /// compute inside the block (with 4, 2048 rows make one wave of 512 blocks at 4 blocks per H100 multiprocessor).
+    /// </summary>
+    public const int RowsPerBlock = 4;
+
     /// <summary>Most chunks one thread loads before transforming them (their loads are all in flight together).</summary>
     public const int MaxChunksPerThread = 8;
 

@@ -29,10 +29,11 @@ public static class ReciprocalQuantization
     public static sbyte Quantize(float value, float scale, float reciprocal)
     {
         float t = value * reciprocal;
-        if (MathF.Abs(t) >= 256f) return t > 0f ? (sbyte)127 : (sbyte)-128;
         float nearest = MathF.Round(t);
-        // NaN (a NaN value or reciprocal, or 0 * infinity) fails this test and takes the exact path.
-        if (MathF.Abs(t - nearest) < SafeOffset) return (sbyte)Math.Clamp((int)nearest, -128, 127);
-        return KernelMath.Quantize(value, scale);
+        // Branch-free on the common path: the clamp also saturates |t| >= 256 (and infinities) correctly.
+        int code = Math.Clamp((int)nearest, -128, 127);
+        // NaN (a NaN value or reciprocal, or 0 * infinity) fails both tests and takes the exact path.
+        bool certain = MathF.Abs(t - nearest) < SafeOffset || MathF.Abs(t) >= 256f;
+        return certain ? (sbyte)code : KernelMath.Quantize(value, scale);
     }
 }

@@ -17,16 +17,19 @@ public delegate void HadamardRotateLaunch(CudaStream stream, LaunchConfig config
 public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHadamardShape
 {
     private readonly int _rows;
+    private readonly int _rowsPerBlock;
     private readonly float[] _input;
     private readonly float _scale;
     private readonly HadamardQuantizeEmulate _emulate;
     private readonly HadamardQuantizeLaunch _launch;
 
-    public HadamardQuantizeCase(HadamardQuantizeEmulate emulate, HadamardQuantizeLaunch launch, int rows = 5)
+    /// <param name="rowsPerBlock">Rows each block transforms (<see cref="HadamardKernels.Launch{TShape}(int, int)"/>).</param>
+    public HadamardQuantizeCase(HadamardQuantizeEmulate emulate, HadamardQuantizeLaunch launch, int rows = 5, int rowsPerBlock = HadamardLayout.RowsPerBlock)
     {
         _emulate = emulate;
         _launch = launch;
         _rows = rows;
+        _rowsPerBlock = rowsPerBlock;
         _input = MambaInputs.Activations(900 + TShape.Width, rows * TShape.Width);
         // A scale that clips the largest rotated values, so saturation is exercised too.
         _scale = 0.5f * MambaInputs.AbsMax(HadamardReference.Rotate(_input, TShape.Width, TShape.BaseOrder)) / 127f;
@@ -43,7 +46,7 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
         var input = r.Upload<float>(_input);
         var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<sbyte>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows, _rowsPerBlock), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
         return [CaseOutput.Of("codes", r.Download(output))];
     }
 }
@@ -52,15 +55,18 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
 public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHadamardShape
 {
     private readonly int _rows;
+    private readonly int _rowsPerBlock;
     private readonly float[] _input;
     private readonly HadamardRotateEmulate _emulate;
     private readonly HadamardRotateLaunch _launch;
 
-    public HadamardRotateCase(HadamardRotateEmulate emulate, HadamardRotateLaunch launch, int rows = 3)
+    /// <param name="rowsPerBlock">Rows each block transforms (<see cref="HadamardKernels.Launch{TShape}(int, int)"/>).</param>
+    public HadamardRotateCase(HadamardRotateEmulate emulate, HadamardRotateLaunch launch, int rows = 3, int rowsPerBlock = HadamardLayout.RowsPerBlock)
     {
         _emulate = emulate;
         _launch = launch;
         _rows = rows;
+        _rowsPerBlock = rowsPerBlock;
         _input = MambaInputs.Activations(950 + TShape.Width, rows * TShape.Width);
     }
 
@@ -74,7 +80,7 @@ public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHada
         var input = r.Upload<float>(_input);
         var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<float>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows, _rowsPerBlock), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
         return [CaseOutput.Of("y", r.Download(output))];
     }
 }

@@ -22,7 +22,7 @@ public static class MambaCaseCatalog
         new HadamardQuantizeCase<Hadamard512>(H.HadamardQuantizeKernel_Hadamard512.Emulate, H.HadamardQuantizeKernel_Hadamard512.Launch),
         new HadamardQuantizeCase<Hadamard20>(H.HadamardQuantizeKernel_Hadamard20.Emulate, H.HadamardQuantizeKernel_Hadamard20.Launch),
         new HadamardQuantizeCase<Hadamard448>(H.HadamardQuantizeKernel_Hadamard448.Emulate, H.HadamardQuantizeKernel_Hadamard448.Launch),
-        new HadamardQuantizeCase<Hadamard640>(H.HadamardQuantizeKernel_Hadamard640.Emulate, H.HadamardQuantizeKernel_Hadamard640.Launch),
+        new HadamardQuantizeCase<Hadamard640>(H.HadamardQuantizeKernel_Hadamard640.Emulate, H.HadamardQuantizeKernel_Hadamard640.Launch, rows: 5, rowsPerBlock: 2),
         new HadamardQuantizeCase<Hadamard64>(H.HadamardQuantizeKernel_Hadamard64.Emulate, H.HadamardQuantizeKernel_Hadamard64.Launch, rows: 16),
         new HadamardQuantizeCase<Hadamard1536>(H.HadamardQuantizeKernel_Hadamard1536.Emulate, H.HadamardQuantizeKernel_Hadamard1536.Launch, rows: 3),
         new HadamardQuantizeCase<Hadamard4096>(H.HadamardQuantizeKernel_Hadamard4096.Emulate, H.HadamardQuantizeKernel_Hadamard4096.Launch, rows: 2),

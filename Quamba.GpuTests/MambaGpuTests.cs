@@ -84,15 +84,17 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
                 Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
             + Time(report, Mamba1ConvCase<Mamba1_2p8B>.Step(Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Launch, 1), null)
             + Time(report, Mamba1ScanCase<Mamba1_2p8B>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B.Launch, 1), null)
-            + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
+            + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1, decode: true), null);
         report.AppendLine($"  mamba-2.8b layer (norm + conv + scan + Hadamard): {m1:F2} us");
         double m2 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
                 Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
             + Time(report, Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, 1), null)
             + Time(report, Mamba2SsdCase<Mamba2_2p7B>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B.Launch, 1), null)
             + Time(report, new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch, rows: 1), null)
-            + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
+            + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1, decode: true), null);
         report.AppendLine($"  mamba2-2.7b layer (norm + conv + SSD + gated norm + Hadamard): {m2:F2} us");
+        // The single-row Hadamard with the throughput thread count, against the decode launch above.
+        Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
         // The residual norm's float variant on its own row (the case's second launch), as a decode figure too.
         Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
             Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null);
@@ -111,16 +113,9 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         double copyUs = TimeCopy(floats);
         double copyGBs = 2.0 * floats * 4 / copyUs / 1e3;
         report.AppendLine($"  D2D copy of {Tokens} x {TShape.Width} floats ({floats * 4L >> 20} MB): {copyUs:F2} us, {copyGBs:F0} GB/s (read + write)");
-        foreach (int rowsPerBlock in RowsPerBlockSweep)
-        {
-            report.AppendLine($"  {rowsPerBlock} rows per block{(rowsPerBlock == HadamardLayout.RowsPerBlock ? " (the default launch)" : "")}:");
-            Time(report, new HadamardQuantizeCase<TShape>(quantizeEmulate, quantizeLaunch, Tokens, rowsPerBlock), us => Share(floats * 5.0 / us / 1e3, copyGBs, "4 B in + 1 B out"));
-            Time(report, new HadamardRotateCase<TShape>(rotateEmulate, rotateLaunch, Tokens, rowsPerBlock), us => Share(floats * 8.0 / us / 1e3, copyGBs, "4 B in + 4 B out"));
-        }
+        Time(report, new HadamardQuantizeCase<TShape>(quantizeEmulate, quantizeLaunch, rows: Tokens), us => Share(floats * 5.0 / us / 1e3, copyGBs, "4 B in + 1 B out"));
+        Time(report, new HadamardRotateCase<TShape>(rotateEmulate, rotateLaunch, rows: Tokens), us => Share(floats * 8.0 / us / 1e3, copyGBs, "4 B in + 4 B out"));
     }
-
-    /// <summary>Rows per block timed for each Hadamard shape (the kernels take any grid; the default is marked).</summary>
-    private static readonly int[] RowsPerBlockSweep = [1, 2, 3, 4, 6, 8];
 
     private static string Share(double gbs, double copyGBs, string traffic) => $"{gbs:F0} GB/s ({traffic}) = {gbs / copyGBs:P0} of the copy";
 

@@ -8,32 +8,11 @@ public static partial class HadamardKernels
     private const int WholeRow = int.MaxValue;
 
     /// <summary>
-    /// The chunks of a row this thread transforms in the first pass: warp w takes chunks w, w + warps, ... (at most 8,
-    /// <see cref="HadamardLayout.Threads"/>), lane l elements l + 32 j. All loads are issued here, before any arithmetic
-    /// that uses them, so the kernel can prefetch the next row while it finishes the current one.
-    /// </summary>
-    private static RowChunks LoadRow<TShape>(ReadOnlyDeviceSpan<float> input, int rowBase) where TShape : IHadamardShape
-    {
-        int warps = Gpu.BlockDimX >> 5;
-        int lane = Gpu.ThreadIdxX & 31, warp = Gpu.ThreadIdxX >> 5;
-        int chunks = HadamardLayout.Chunks(TShape.Width);
-        RowChunks c = default;
-        c.C0 = LoadChunk<TShape>(input, rowBase, warp, lane);
-        if (warps < chunks) c.C1 = LoadChunk<TShape>(input, rowBase, warps + warp, lane);
-        if (2 * warps < chunks) c.C2 = LoadChunk<TShape>(input, rowBase, 2 * warps + warp, lane);
-        if (3 * warps < chunks) c.C3 = LoadChunk<TShape>(input, rowBase, 3 * warps + warp, lane);
-        if (4 * warps < chunks) c.C4 = LoadChunk<TShape>(input, rowBase, 4 * warps + warp, lane);
-        if (5 * warps < chunks) c.C5 = LoadChunk<TShape>(input, rowBase, 5 * warps + warp, lane);
-        if (6 * warps < chunks) c.C6 = LoadChunk<TShape>(input, rowBase, 6 * warps + warp, lane);
-        if (7 * warps < chunks) c.C7 = LoadChunk<TShape>(input, rowBase, 7 * warps + warp, lane);
-        return c;
-    }
-
-    /// <summary>
-    /// Stages h &lt; min(2^k, 128) of the loaded chunks. The result goes to the shared row, or straight to the output
+    /// Stages h &lt; min(2^k, 128). Warp w transforms chunks w, w + warps, ... (at most 8, <see cref="HadamardLayout.Threads"/>),
+    /// loading all of them before the first butterfly. The result goes to the shared row, or straight to the output
     /// when it is final (m = 1, 2^k &lt;= 128).
     /// </summary>
-    private static void FirstWalshPass<TShape>(ref RowChunks c, DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
+    private static void FirstWalshPass<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
         where TShape : IHadamardShape
     {
         int warps = Gpu.BlockDimX >> 5;
@@ -42,14 +21,22 @@ public static partial class HadamardKernels
         // The shuffle stages' signs (-1 on the lane that keeps a - b), the same for every chunk.
         var signs = new Float4(LaneSign(lane, 1), LaneSign(lane, 2), LaneSign(lane, 4), LaneSign(lane, 8));
         float sign16 = LaneSign(lane, 16);
-        FinishChunk<TShape>(ref c.C0, warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (warps < chunks) FinishChunk<TShape>(ref c.C1, warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (2 * warps < chunks) FinishChunk<TShape>(ref c.C2, 2 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (3 * warps < chunks) FinishChunk<TShape>(ref c.C3, 3 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (4 * warps < chunks) FinishChunk<TShape>(ref c.C4, 4 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (5 * warps < chunks) FinishChunk<TShape>(ref c.C5, 5 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (6 * warps < chunks) FinishChunk<TShape>(ref c.C6, 6 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (7 * warps < chunks) FinishChunk<TShape>(ref c.C7, 7 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        Float4 c0 = LoadChunk<TShape>(input, rowBase, warp, lane), c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        if (warps < chunks) c1 = LoadChunk<TShape>(input, rowBase, warps + warp, lane);
+        if (2 * warps < chunks) c2 = LoadChunk<TShape>(input, rowBase, 2 * warps + warp, lane);
+        if (3 * warps < chunks) c3 = LoadChunk<TShape>(input, rowBase, 3 * warps + warp, lane);
+        if (4 * warps < chunks) c4 = LoadChunk<TShape>(input, rowBase, 4 * warps + warp, lane);
+        if (5 * warps < chunks) c5 = LoadChunk<TShape>(input, rowBase, 5 * warps + warp, lane);
+        if (6 * warps < chunks) c6 = LoadChunk<TShape>(input, rowBase, 6 * warps + warp, lane);
+        if (7 * warps < chunks) c7 = LoadChunk<TShape>(input, rowBase, 7 * warps + warp, lane);
+        FinishChunk<TShape>(ref c0, warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (warps < chunks) FinishChunk<TShape>(ref c1, warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (2 * warps < chunks) FinishChunk<TShape>(ref c2, 2 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (3 * warps < chunks) FinishChunk<TShape>(ref c3, 3 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (4 * warps < chunks) FinishChunk<TShape>(ref c4, 4 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (5 * warps < chunks) FinishChunk<TShape>(ref c5, 5 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (6 * warps < chunks) FinishChunk<TShape>(ref c6, 6 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        if (7 * warps < chunks) FinishChunk<TShape>(ref c7, 7 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
     }
 
     /// <summary>-1 on lanes with bit <paramref name="h"/> set (the upper element of each stage-h pair), else 1.</summary>
@@ -100,7 +87,11 @@ public static partial class HadamardKernels
             Butterfly(ref v.Y, ref v.W);
         }
         int e = chunk * HadamardLayout.Chunk + lane;
-        int limit = TShape.Width % HadamardLayout.Chunk == 0 && chunk < HadamardLayout.Chunks(TShape.Width) ? WholeRow : TShape.Width - e;
+        // Whole chunks (n a multiple of 128): a chunk is stored entirely or, past the row, not at all (warp-uniform),
+        // and the per-element limit folds away.
+        bool wholeChunks = TShape.Width % HadamardLayout.Chunk == 0;
+        if (wholeChunks && chunk >= HadamardLayout.Chunks(TShape.Width)) return;
+        int limit = wholeChunks ? WholeRow : TShape.Width - e;
         if (TShape.BaseOrder == 1 && TShape.WalshSize <= HadamardLayout.Chunk)
         {
             WriteStrided(rowBase + e, 32, v, 4, limit, codes, floats, quantize, scales);
@@ -207,35 +198,22 @@ public static partial class HadamardKernels
                 QuadStage(ref q7, bit);
             }
         }
-        if (count > 4)
+        // Bits 2, 3, 4 pair quads k and k + 1, k + 2, k + 4 (k with that bit clear), among the count / 4 in use.
+        int pairs = count >> 3;
+        if (count > 4) ButterflyQuads(ref q0, ref q2, ref q4, ref q6, ref q1, ref q3, ref q5, ref q7, pairs);
+        if (count > 8) ButterflyQuads(ref q0, ref q1, ref q4, ref q5, ref q2, ref q3, ref q6, ref q7, pairs);
+        if (count > 16) ButterflyQuads(ref q0, ref q1, ref q2, ref q3, ref q4, ref q5, ref q6, ref q7, pairs);
+    }
+
+    /// <summary>(a_k, b_k) = (a_k + b_k, a_k - b_k) component-wise for the first <paramref name="pairs"/> (1, 2 or 4) k.</summary>
+    private static void ButterflyQuads(ref Float4 a0, ref Float4 a1, ref Float4 a2, ref Float4 a3, ref Float4 b0, ref Float4 b1, ref Float4 b2, ref Float4 b3, int pairs)
+    {
+        Butterfly(ref a0, ref b0);
+        if (pairs > 1) Butterfly(ref a1, ref b1);
+        if (pairs > 2)
         {
-            Butterfly(ref q0, ref q1);
-            if (count > 8)
-            {
-                Butterfly(ref q2, ref q3);
-            }
-            if (count > 16)
-            {
-                Butterfly(ref q4, ref q5);
-                Butterfly(ref q6, ref q7);
-            }
-        }
-        if (count > 8)
-        {
-            Butterfly(ref q0, ref q2);
-            Butterfly(ref q1, ref q3);
-            if (count > 16)
-            {
-                Butterfly(ref q4, ref q6);
-                Butterfly(ref q5, ref q7);
-            }
-        }
-        if (count > 16)
-        {
-            Butterfly(ref q0, ref q4);
-            Butterfly(ref q1, ref q5);
-            Butterfly(ref q2, ref q6);
-            Butterfly(ref q3, ref q7);
+            Butterfly(ref a2, ref b2);
+            Butterfly(ref a3, ref b3);
         }
     }
 
@@ -296,18 +274,5 @@ public static partial class HadamardKernels
         if (count > 1 && limit > stride) Write(codes, floats, quantize, o + stride, v.Y, scales);
         if (count > 2 && limit > 2 * stride) Write(codes, floats, quantize, o + 2 * stride, v.Z, scales);
         if (count > 3 && limit > 3 * stride) Write(codes, floats, quantize, o + 3 * stride, v.W, scales);
-    }
-
-    /// <summary>A thread's chunks of one row in registers (<see cref="LoadRow{TShape}"/>): up to 8 x 4 floats.</summary>
-    private struct RowChunks
-    {
-        public Float4 C0;
-        public Float4 C1;
-        public Float4 C2;
-        public Float4 C3;
-        public Float4 C4;
-        public Float4 C5;
-        public Float4 C6;
-        public Float4 C7;
     }
 }

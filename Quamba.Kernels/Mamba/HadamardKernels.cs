@@ -10,8 +10,8 @@ namespace Quamba.Kernels.Mamba;
 /// (quantizing) <c>round_half_even(y / scale)</c>.
 /// </summary>
 /// <remarks>
-/// One block per <see cref="HadamardLayout.RowsPerBlock"/> rows (the next row's loads in flight while the current
-/// one finishes), <see cref="HadamardLayout.Threads"/> threads, the row and the sign table in dynamic shared memory. First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp loads its chunks of 128 elements (all loads
+/// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row and the sign table in dynamic shared
+/// memory. First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp loads its chunks of 128 elements (all loads
 /// in flight before any arithmetic), lane l holding l + 32 j; stages h &lt; 32 are warp shuffles, h = 32, 64 register
 /// pairs. For 2^k &gt; 128 a second pass gives each thread the 2^k / 128 elements r + 128 i of a segment in registers.
 /// Dense step (<c>HadamardKernels.Dense.cs</c>): each thread owns 4 adjacent columns b (one 128-bit shared load per
@@ -25,21 +25,22 @@ public static partial class HadamardKernels
     /// <summary>Threads per block of a shape (<see cref="HadamardLayout.Threads"/>); the kernels assume exactly this many.</summary>
     public static int ThreadsFor<TShape>() where TShape : IHadamardShape => HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize);
 
-    /// <summary>One block per <see cref="HadamardLayout.RowsPerBlock"/> rows, the row being transformed in dynamic shared memory.</summary>
-    public static LaunchConfig Launch<TShape>(int rows) where TShape : IHadamardShape => Launch<TShape>(rows, HadamardLayout.RowsPerBlock);
-
     /// <summary>
-    /// A launch giving each block about <paramref name="rowsPerBlock"/> rows (the kernels split the input's rows evenly
-    /// over whatever grid they get; more rows per block hide more load latency, fewer fill more multiprocessors).
+    /// One block per row, the row in dynamic shared memory: <see cref="HadamardLayout.Threads"/> threads, or for a
+    /// few rows (fewer than <see cref="HadamardLayout.DecodeRows"/>, such as a decode step) four times as many, each
+    /// doing a quarter of the work, for latency.
     /// </summary>
-    public static LaunchConfig Launch<TShape>(int rows, int rowsPerBlock) where TShape : IHadamardShape
+    public static LaunchConfig Launch<TShape>(int rows) where TShape : IHadamardShape => Launch<TShape>(rows, rows < HadamardLayout.DecodeRows);
+
+    /// <summary>One block per row, with the single-row (<paramref name="decode"/>) or the throughput thread count.</summary>
+    public static LaunchConfig Launch<TShape>(int rows, bool decode) where TShape : IHadamardShape
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerBlock);
         ShapeChecks.ValidateHadamard<TShape>();
         if (HadamardLayout.Unsupported(TShape.Width, TShape.BaseOrder, TShape.WalshSize) is { } reason)
             throw new ArgumentException($"Shape {typeof(TShape).Name}: {reason}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        return new((rows + rowsPerBlock - 1) / rowsPerBlock, ThreadsFor<TShape>(), HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
+        int threads = decode ? HadamardLayout.DecodeThreads(TShape.Width, TShape.BaseOrder, TShape.WalshSize) : ThreadsFor<TShape>();
+        return new(rows, threads, HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
     }
 
     /// <summary>int8 codes of each rotated row with one per-tensor <paramref name="scale"/>.</summary>
@@ -59,7 +60,7 @@ public static partial class HadamardKernels
     public static void HadamardQuantize<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output)
         where TShape : IHadamardShape
     {
-        RotateRows<TShape>(input, baseSigns, output, default, true, scale);
+        RotateRow<TShape>(input, baseSigns, output, default, true, scale);
     }
 
     /// <summary>The rotated rows as floats (the A16 path).</summary>
@@ -73,46 +74,32 @@ public static partial class HadamardKernels
     public static void HadamardRotate<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output)
         where TShape : IHadamardShape
     {
-        RotateRows<TShape>(input, baseSigns, default, output, false, 1f);
+        RotateRow<TShape>(input, baseSigns, default, output, false, 1f);
     }
 
     /// <summary>
-    /// Block b's rows (the input's rows split evenly over the grid; <see cref="Launch{TShape}"/> gives each block
-    /// <see cref="HadamardLayout.RowsPerBlock"/>), one after the other: the Walsh passes, then (m &gt; 1) the dense step; each writes the outputs it finishes, to
+    /// Row <c>BlockIdxX</c>: the Walsh passes, then (m &gt; 1) the dense step; each writes the outputs it finishes, to
     /// <paramref name="codes"/> when <paramref name="quantize"/> (a constant per kernel), else to <paramref name="floats"/>.
-    /// The next row's loads are issued right after the first pass, so they are in flight while this row finishes.
     /// </summary>
-    private static void RotateRows<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
+    private static void RotateRow<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
         bool quantize, float scale) where TShape : IHadamardShape
     {
         var row = SharedMemory.Dynamic<float>();
         var row4 = SharedMemory.Dynamic<Float4>();
-        var scales = new RotationScales((float)(1.0 / Math.Sqrt((double)TShape.Width)), scale, quantize ? ReciprocalQuantization.Reciprocal(scale) : 1f);
+        int rowBase = Gpu.BlockIdxX * TShape.Width;
+        float normalisation = (float)(1.0 / Math.Sqrt((double)TShape.Width));
+        var scales = new RotationScales(normalisation, scale, quantize ? ReciprocalQuantization.ProductReciprocal(normalisation, scale) : 1f);
         if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, row4);
-        // The rows split evenly over the grid: block b takes rows b * perBlock .. (b + 1) * perBlock - 1.
-        int rows = input.Length / TShape.Width;
-        int perBlock = (rows + Gpu.GridDimX - 1) / Gpu.GridDimX;
-        int rowBase = Gpu.BlockIdxX * perBlock * TShape.Width;
-        int end = Math.Min(rowBase + perBlock * TShape.Width, input.Length);
-        RowChunks chunks = default;
-        if (rowBase < end) chunks = LoadRow<TShape>(input, rowBase);
-        while (rowBase < end)
+        FirstWalshPass<TShape>(input, row, rowBase, codes, floats, quantize, scales);
+        if (TShape.BaseOrder == 1 && TShape.WalshSize <= HadamardLayout.Chunk) return;
+        Gpu.SyncThreads();
+        if (TShape.WalshSize > HadamardLayout.Chunk)
         {
-            FirstWalshPass<TShape>(ref chunks, row, rowBase, codes, floats, quantize, scales);
-            int next = rowBase + TShape.Width;
-            bool more = next < end;
-            if (TShape.BaseOrder > 1 || TShape.WalshSize > HadamardLayout.Chunk) Gpu.SyncThreads();
-            if (more) chunks = LoadRow<TShape>(input, next);
-            if (TShape.WalshSize > HadamardLayout.Chunk) SecondWalshPass<TShape>(row, rowBase, codes, floats, quantize, scales);
-            if (TShape.BaseOrder > 1)
-            {
-                if (TShape.WalshSize > HadamardLayout.Chunk) Gpu.SyncThreads();
-                DenseStep<TShape>(row4, rowBase, codes, floats, quantize, scales);
-            }
-            // The next row's first pass overwrites the shared row.
-            if (TShape.BaseOrder > 1 || TShape.WalshSize > HadamardLayout.Chunk) Gpu.SyncThreads();
-            rowBase = next;
+            SecondWalshPass<TShape>(row, rowBase, codes, floats, quantize, scales);
+            if (TShape.BaseOrder == 1) return;
+            Gpu.SyncThreads();
         }
+        DenseStep<TShape>(row, row4, rowBase, codes, floats, quantize, scales);
     }
 
     /// <summary>
@@ -137,22 +124,22 @@ public static partial class HadamardKernels
     /// <summary>Output <paramref name="o"/> of the rotated value <paramref name="y"/> times 1/sqrt(n): its code, or the float.</summary>
     private static void Write(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, int o, float y, RotationScales scales)
     {
-        if (quantize) codes[o] = ReciprocalQuantization.Quantize(y * scales.Normalisation, scales.Scale, scales.Reciprocal);
+        if (quantize) codes[o] = ReciprocalQuantization.QuantizeProduct(y, scales.Normalisation, scales.Scale, scales.ProductReciprocal);
         else floats[o] = y * scales.Normalisation;
     }
 
-    /// <summary>1/sqrt(n), the quantization scale and its <see cref="ReciprocalQuantization.Reciprocal"/>.</summary>
+    /// <summary>1/sqrt(n), the quantization scale and their <see cref="ReciprocalQuantization.ProductReciprocal"/>.</summary>
     private struct RotationScales
     {
         public float Normalisation;
         public float Scale;
-        public float Reciprocal;
+        public float ProductReciprocal;
 
-        public RotationScales(float normalisation, float scale, float reciprocal)
+        public RotationScales(float normalisation, float scale, float productReciprocal)
         {
             Normalisation = normalisation;
             Scale = scale;
-            Reciprocal = reciprocal;
+            ProductReciprocal = productReciprocal;
         }
     }
 }

@@ -11,12 +11,6 @@ public static class HadamardLayout
     /// <summary>Elements of a row chunk: the first Walsh pass gives each warp chunks of 128, lane l holding l + 32 j (j &lt; 4).</summary>
     public const int Chunk = 128;
 
-    /// <summary>
-    /// Rows one block transforms in turn, prefetching each next row during the current one: loads then overlap
-    /// compute inside the block (with 4, 2048 rows make one wave of 512 blocks at 4 blocks per H100 multiprocessor).
-    /// </summary>
-    public const int RowsPerBlock = 4;
-
     /// <summary>Most chunks one thread loads before transforming them (their loads are all in flight together).</summary>
     public const int MaxChunksPerThread = 8;
 
@@ -54,6 +48,15 @@ public static class HadamardLayout
         int threads = Math.Max(Math.Max(32, DenseThreads(baseOrder, walshSize)), Math.Max(forChunks, Math.Min(SecondPassUnits(baseOrder, walshSize), 256)));
         return (threads + 31) & ~31;
     }
+
+    /// <summary>
+    /// Rows below which <see cref="HadamardKernels.Launch{TShape}(int)"/> uses <see cref="DecodeThreads"/>: then the
+    /// grid is far from filling an H100's 132 multiprocessors, so latency per row matters, not throughput.
+    /// </summary>
+    public const int DecodeRows = 64;
+
+    /// <summary>Threads per block for a few rows: four times <see cref="Threads"/> (at most 1024), one sign column per dense thread.</summary>
+    public static int DecodeThreads(int width, int baseOrder, int walshSize) => Math.Min(LaunchLimits.MaxThreadsPerBlock, 4 * Threads(width, baseOrder, walshSize));
 
     /// <summary>Dynamic shared memory: the row (n floats), then the sign table (<see cref="SignOrder"/>^2 floats).</summary>
     public static int SharedBytes(int width, int baseOrder) => (width + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder))) * sizeof(float);

@@ -138,7 +138,7 @@ public static partial class RmsNormKernels
     private static float BlockSum(float value, DeviceSpan<float> scratch)
     {
         for (int mask = 16; mask > 0; mask >>= 1) value += Warp.ShuffleXor(value, mask);
-        if ((Gpu.ThreadIdxX & 31) == 0) scratch[Gpu.ThreadIdxX / 32] = value;
+        if ((Gpu.ThreadIdxX & 31) == 0) scratch[Gpu.ThreadIdxX >> 5] = value;
         Gpu.SyncThreads();
         float total = 0f;
         for (int w = 0; w < Gpu.BlockDimX >> 5; w++) total += scratch[w];

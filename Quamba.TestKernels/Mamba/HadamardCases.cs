@@ -12,30 +12,31 @@ public delegate void HadamardRotateLaunch(CudaStream stream, LaunchConfig config
 
 /// <summary>
 /// Hadamard rotation + int8 quantization of a few rows against <see cref="HadamardReference"/>: exact (codes and,
-/// for the float variant, bits), on the emulator and on a GPU (no transcendentals, no reordered sums).
+/// for the float variant, bits), on the emulator and on a GPU (no transcendentals, no reordered sums). Each case
+/// launches with the throughput thread count, or with <c>decode</c> the single-row one
+/// (<see cref="HadamardKernels.Launch{TShape}(int, bool)"/>), whose dense step gives each thread one sign column.
 /// </summary>
 public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHadamardShape
 {
     private readonly int _rows;
-    private readonly int _rowsPerBlock;
+    private readonly bool _decode;
     private readonly float[] _input;
     private readonly float _scale;
     private readonly HadamardQuantizeEmulate _emulate;
     private readonly HadamardQuantizeLaunch _launch;
 
-    /// <param name="rowsPerBlock">Rows each block transforms (<see cref="HadamardKernels.Launch{TShape}(int, int)"/>).</param>
-    public HadamardQuantizeCase(HadamardQuantizeEmulate emulate, HadamardQuantizeLaunch launch, int rows = 5, int rowsPerBlock = HadamardLayout.RowsPerBlock)
+    public HadamardQuantizeCase(HadamardQuantizeEmulate emulate, HadamardQuantizeLaunch launch, int rows = 5, bool decode = false)
     {
         _emulate = emulate;
         _launch = launch;
         _rows = rows;
-        _rowsPerBlock = rowsPerBlock;
+        _decode = decode;
         _input = MambaInputs.Activations(900 + TShape.Width, rows * TShape.Width);
         // A scale that clips the largest rotated values, so saturation is exercised too.
         _scale = 0.5f * MambaInputs.AbsMax(HadamardReference.Rotate(_input, TShape.Width, TShape.BaseOrder)) / 127f;
     }
 
-    public override string Name => $"Mamba.HadamardQuantize<{typeof(TShape).Name}>";
+    public override string Name => $"Mamba.HadamardQuantize<{typeof(TShape).Name}>" + (_decode ? " decode" : "");
     public override string Kernel => $"HadamardKernels.HadamardQuantize<{typeof(TShape).Name}>";
 
     public override IReadOnlyList<CaseOutput> Expected() =>
@@ -46,7 +47,7 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
         var input = r.Upload<float>(_input);
         var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<sbyte>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows, _rowsPerBlock), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows, _decode), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
         return [CaseOutput.Of("codes", r.Download(output))];
     }
 }
@@ -55,22 +56,21 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
 public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHadamardShape
 {
     private readonly int _rows;
-    private readonly int _rowsPerBlock;
+    private readonly bool _decode;
     private readonly float[] _input;
     private readonly HadamardRotateEmulate _emulate;
     private readonly HadamardRotateLaunch _launch;
 
-    /// <param name="rowsPerBlock">Rows each block transforms (<see cref="HadamardKernels.Launch{TShape}(int, int)"/>).</param>
-    public HadamardRotateCase(HadamardRotateEmulate emulate, HadamardRotateLaunch launch, int rows = 3, int rowsPerBlock = HadamardLayout.RowsPerBlock)
+    public HadamardRotateCase(HadamardRotateEmulate emulate, HadamardRotateLaunch launch, int rows = 3, bool decode = false)
     {
         _emulate = emulate;
         _launch = launch;
         _rows = rows;
-        _rowsPerBlock = rowsPerBlock;
+        _decode = decode;
         _input = MambaInputs.Activations(950 + TShape.Width, rows * TShape.Width);
     }
 
-    public override string Name => $"Mamba.HadamardRotate<{typeof(TShape).Name}>";
+    public override string Name => $"Mamba.HadamardRotate<{typeof(TShape).Name}>" + (_decode ? " decode" : "");
     public override string Kernel => $"HadamardKernels.HadamardRotate<{typeof(TShape).Name}>";
 
     public override IReadOnlyList<CaseOutput> Expected() => [CaseOutput.Of("y", HadamardReference.Rotate(_input, TShape.Width, TShape.BaseOrder))];
@@ -80,7 +80,7 @@ public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHada
         var input = r.Upload<float>(_input);
         var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<float>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows, _rowsPerBlock), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows, _decode), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
         return [CaseOutput.Of("y", r.Download(output))];
     }
 }

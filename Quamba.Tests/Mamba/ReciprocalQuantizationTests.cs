@@ -3,10 +3,10 @@ using Quamba.Kernels.Mamba;
 namespace Quamba.Tests.Mamba;
 
 /// <summary>
-/// ReciprocalQuantization.Quantize (a multiply by 1/scale, with the exact division near rounding boundaries) gives
+/// ReciprocalQuantization (a multiply by factor/scale, with the exact division near rounding boundaries) gives
 /// KernelMath.Quantize's code for every value: random quotients over many magnitudes, values within a few ulps of
 /// every boundary k + 1/2 (where the multiply alone could round the other way), exact ties, saturation, and the
-/// special values and scales that must take the exact path.
+/// special values and scales that must take the exact path; with factor 1 and with the Hadamard kernels' 1/sqrt(n).
 /// </summary>
 public class ReciprocalQuantizationTests
 {
@@ -60,10 +60,21 @@ public class ReciprocalQuantizationTests
             }
     }
 
+    /// <summary>1/sqrt(n) of the Hadamard widths, as the kernels compute it, and other factors.</summary>
+    private static readonly float[] Factors = [(float)(1.0 / Math.Sqrt(5120.0)), (float)(1.0 / Math.Sqrt(1536.0)), 0.75f, 3f];
+
     private static void Check(float value, float scale)
     {
         sbyte expected = KernelMath.Quantize(value, scale);
         sbyte actual = ReciprocalQuantization.Quantize(value, scale, ReciprocalQuantization.Reciprocal(scale));
         if (actual != expected) Assert.Fail($"value {value:R}, scale {scale:R}: {actual}, Quantize gives {expected}");
+        foreach (float factor in Factors)
+        {
+            // y such that y * factor lands on (or next to) the value checked above.
+            float y = value / factor;
+            expected = KernelMath.Quantize(y * factor, scale);
+            actual = ReciprocalQuantization.QuantizeProduct(y, factor, scale, ReciprocalQuantization.ProductReciprocal(factor, scale));
+            if (actual != expected) Assert.Fail($"y {y:R} x {factor:R}, scale {scale:R}: {actual}, Quantize gives {expected}");
+        }
     }
 }

@@ -1,7 +1,7 @@
 namespace Quamba.Kernels.Mamba;
 
 // A thread's elements of a row, four at a time: element k is at row position k * threads + t (coalesced across the
-// block; k < PerThread exactly when that position is inside the row). Quads of values live in registers (Float4); a
+// block; the launch leaves at most 8 per thread). Quads of values live in registers (Float4); a
 // position of -1 means "none". Only multiplications here: a PTX division would not fold to a constant.
 public static partial class RmsNormKernels
 {

@@ -11,7 +11,7 @@ namespace Quamba.Kernels.Mamba;
 /// of E/G channels scaled by <c>1 / sqrt(mean(v^2) + eps)</c>, times weight (mamba_ssm's RMSNormGated with
 /// norm_before_gate = False, as Quamba.Model's GatedRmsNorm computes it).</item>
 /// </list>
-/// A thread holds <see cref="PerThread"/> (at most 8) elements k * threads + t of a row in registers: every load of the
+/// A thread holds at most <see cref="MaxPerThread"/> elements k * threads + t of a row in registers: every load of the
 /// row (residual, delta, weight; y, z, weight) is issued before the first dependent operation and nothing is read
 /// twice. Codes use <see cref="ReciprocalQuantization"/> (equal to KernelMath.Quantize, without a division per value). Sums of squares: per thread in order of k, then a warp butterfly,
 /// then the warps' sums added in order by every thread (deterministic; a different order from a sequential sum, so
@@ -22,24 +22,43 @@ public static partial class RmsNormKernels
     /// <summary>Most threads per row.</summary>
     public const int MaxThreads = 1024;
 
-    /// <summary>Most elements of a row (or of a gated-norm group) one thread holds.</summary>
+    /// <summary>Most elements of a row (or of a gated-norm group) one thread holds; also the throughput launch's target.</summary>
     public const int MaxPerThread = 8;
 
-    /// <summary>Threads for rows of <paramref name="width"/>: about 4 elements each, a multiple of 32, at most 1024.</summary>
-    public static int ThreadsFor(int width) => Math.Min(MaxThreads, ((width + 3) / 4 + 31) / 32 * 32);
+    /// <summary>Elements per thread of the single-row (decode) launch: more threads, a shorter chain per thread.</summary>
+    public const int DecodePerThread = 4;
 
-    /// <summary>Elements per thread (a constant of each instance).</summary>
-    public static int PerThread(int width) => (width + ThreadsFor(width) - 1) / ThreadsFor(width);
+    /// <summary>Rows below which <see cref="Launch{TShape}(int)"/> uses the decode thread count (latency matters, not throughput).</summary>
+    public const int DecodeRows = 64;
 
-    /// <summary>One block per row; the kernels assume exactly this block size.</summary>
-    public static LaunchConfig Launch<TShape>(int rows) where TShape : IRowShape => new(rows, ThreadsFor(Supported(TShape.Width, typeof(TShape).Name)));
+    /// <summary>Threads for rows of <paramref name="width"/> with about <paramref name="perThread"/> elements each: a multiple of 32, at most 1024.</summary>
+    public static int ThreadsFor(int width, int perThread) => Math.Min(MaxThreads, ((width + perThread - 1) / perThread + 31) / 32 * 32);
 
-    /// <summary>One block per row of the gated norm; threads sized for a group of E / G channels.</summary>
-    public static LaunchConfig GatedLaunch<TShape>(int rows) where TShape : IMamba2Shape =>
-        new(rows, ThreadsFor(Supported(TShape.InnerDim / TShape.StateGroups, typeof(TShape).Name)));
+    /// <summary>
+    /// One block per row; the kernels work with any block size that leaves at most <see cref="MaxPerThread"/> elements
+    /// per thread. Few rows (a decode step) get about 4 elements per thread, many rows about 8 (fewer threads share
+    /// each block's fixed costs: the reduction, the reciprocal).
+    /// </summary>
+    public static LaunchConfig Launch<TShape>(int rows) where TShape : IRowShape => Launch<TShape>(rows, rows < DecodeRows);
 
-    private static int Supported(int width, string shape) => PerThread(width) <= MaxPerThread ? width
-        : throw new ArgumentException($"Shape {shape}: rows of {width} need {PerThread(width)} elements per thread; the norm kernels hold at most {MaxPerThread} (width <= {MaxPerThread * MaxThreads}).");
+    /// <summary>One block per row, with the decode or the throughput thread count.</summary>
+    public static LaunchConfig Launch<TShape>(int rows, bool decode) where TShape : IRowShape =>
+        new(rows, Threads(TShape.Width, decode, typeof(TShape).Name));
+
+    /// <summary>One block per row of the gated norm; threads sized for a group of E / G channels (see <see cref="Launch{TShape}(int)"/>).</summary>
+    public static LaunchConfig GatedLaunch<TShape>(int rows) where TShape : IMamba2Shape => GatedLaunch<TShape>(rows, rows < DecodeRows);
+
+    /// <summary>The gated norm's launch with the decode or the throughput thread count.</summary>
+    public static LaunchConfig GatedLaunch<TShape>(int rows, bool decode) where TShape : IMamba2Shape =>
+        new(rows, Threads(TShape.InnerDim / TShape.StateGroups, decode, typeof(TShape).Name));
+
+    private static int Threads(int width, bool decode, string shape)
+    {
+        int threads = ThreadsFor(width, decode ? DecodePerThread : MaxPerThread);
+        if ((width + threads - 1) / threads > MaxPerThread)
+            throw new ArgumentException($"Shape {shape}: rows of {width} need more than {MaxPerThread} elements per thread; the norm kernels take width <= {MaxPerThread * MaxThreads}.");
+        return threads;
+    }
 
     /// <param name="residual">[rows, Width], updated in place: residual += delta when <paramref name="addDelta"/>.</param>
     /// <param name="delta">[rows, Width], the previous mixer's output (ignored when addDelta is false; pass any span).</param>

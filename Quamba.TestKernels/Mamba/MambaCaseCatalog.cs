@@ -61,6 +61,10 @@ public static class MambaCaseCatalog
         new ResidualRmsNormCase<Row192>(Norm.ResidualRmsNormQuantizeKernel_Row192.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row192.Launch, Norm.ResidualRmsNormKernel_Row192.Emulate, Norm.ResidualRmsNormKernel_Row192.Launch),
         new ResidualRmsNormCase<Row256>(Norm.ResidualRmsNormQuantizeKernel_Row256.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row256.Launch, Norm.ResidualRmsNormKernel_Row256.Emulate, Norm.ResidualRmsNormKernel_Row256.Launch),
         new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch, Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch),
+        new ResidualRmsNormCase<Row192>(Norm.ResidualRmsNormQuantizeKernel_Row192.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row192.Launch, Norm.ResidualRmsNormKernel_Row192.Emulate, Norm.ResidualRmsNormKernel_Row192.Launch, rows: 2, decode: true),
+        new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch, Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 2, decode: true),
+        new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch, rows: 2, decode: true),
+        new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch, rows: 1, decode: true),
         new GatedRmsNormCase<Mamba2Tiny>(Norm.GatedRmsNormKernel_Mamba2Tiny.Emulate, Norm.GatedRmsNormKernel_Mamba2Tiny.Launch),
         new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch),
 

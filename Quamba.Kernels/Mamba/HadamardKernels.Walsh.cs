@@ -1,42 +1,27 @@
+using System.Numerics;
+
 namespace Quamba.Kernels.Mamba;
 
 // The Walsh-Hadamard butterflies of each 2^k segment: stage h (h = 1, 2, 4, ... in that order) pairs elements
-// i and i + h of a segment into (a + b, a - b), exactly the model's operations.
+// i and i + h of a segment into (a + b, a - b), exactly the model's operations. The results stay in the shared row.
 public static partial class HadamardKernels
 {
-    /// <summary>A store limit meaning "every element is inside the row".</summary>
-    private const int WholeRow = int.MaxValue;
-
     /// <summary>
-    /// Stages h &lt; min(2^k, 128). Warp w transforms chunks w, w + warps, ... (at most 8, <see cref="HadamardLayout.Threads"/>),
-    /// loading all of them before the first butterfly. The result goes to the shared row, or straight to the output
-    /// when it is final (m = 1, 2^k &lt;= 128).
+    /// Stages h &lt; min(2^k, 128). Warp w transforms chunks w, w + warps, ... (a chunk's four loads in flight
+    /// together) and stores them to the shared row.
     /// </summary>
-    private static void FirstWalshPass<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
-        where TShape : IHadamardShape
+    private static void FirstWalshPass<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> row, int rowBase) where TShape : IHadamardShape
     {
-        int warps = Gpu.BlockDimX >> 5;
-        int lane = Gpu.ThreadIdxX & 31, warp = Gpu.ThreadIdxX >> 5;
-        int chunks = HadamardLayout.Chunks(TShape.Width);
+        int lane = Gpu.ThreadIdxX & 31;
         // The shuffle stages' signs (-1 on the lane that keeps a - b), the same for every chunk.
         var signs = new Float4(LaneSign(lane, 1), LaneSign(lane, 2), LaneSign(lane, 4), LaneSign(lane, 8));
         float sign16 = LaneSign(lane, 16);
-        Float4 c0 = LoadChunk<TShape>(input, rowBase, warp, lane), c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-        if (warps < chunks) c1 = LoadChunk<TShape>(input, rowBase, warps + warp, lane);
-        if (2 * warps < chunks) c2 = LoadChunk<TShape>(input, rowBase, 2 * warps + warp, lane);
-        if (3 * warps < chunks) c3 = LoadChunk<TShape>(input, rowBase, 3 * warps + warp, lane);
-        if (4 * warps < chunks) c4 = LoadChunk<TShape>(input, rowBase, 4 * warps + warp, lane);
-        if (5 * warps < chunks) c5 = LoadChunk<TShape>(input, rowBase, 5 * warps + warp, lane);
-        if (6 * warps < chunks) c6 = LoadChunk<TShape>(input, rowBase, 6 * warps + warp, lane);
-        if (7 * warps < chunks) c7 = LoadChunk<TShape>(input, rowBase, 7 * warps + warp, lane);
-        FinishChunk<TShape>(ref c0, warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (warps < chunks) FinishChunk<TShape>(ref c1, warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (2 * warps < chunks) FinishChunk<TShape>(ref c2, 2 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (3 * warps < chunks) FinishChunk<TShape>(ref c3, 3 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (4 * warps < chunks) FinishChunk<TShape>(ref c4, 4 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (5 * warps < chunks) FinishChunk<TShape>(ref c5, 5 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (6 * warps < chunks) FinishChunk<TShape>(ref c6, 6 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
-        if (7 * warps < chunks) FinishChunk<TShape>(ref c7, 7 * warps + warp, lane, signs, sign16, row, rowBase, codes, floats, quantize, scales);
+        // The loop test is warp-uniform, so the shuffles run on full warps.
+        for (int chunk = Gpu.ThreadIdxX >> 5; chunk < HadamardLayout.Chunks(TShape.Width); chunk += Gpu.BlockDimX >> 5)
+        {
+            Float4 v = LoadChunk<TShape>(input, rowBase, chunk, lane);
+            FinishChunk<TShape>(ref v, chunk, lane, signs, sign16, row);
+        }
     }
 
     /// <summary>-1 on lanes with bit <paramref name="h"/> set (the upper element of each stage-h pair), else 1.</summary>
@@ -47,18 +32,6 @@ public static partial class HadamardKernels
     {
         int e = chunk * HadamardLayout.Chunk + lane;
         Float4 v = default;
-        if (TShape.Width % HadamardLayout.Chunk == 0)
-        {
-            // Whole chunks: one warp-uniform test instead of one per element.
-            if (chunk < HadamardLayout.Chunks(TShape.Width))
-            {
-                v.X = input[rowBase + e];
-                v.Y = input[rowBase + e + 32];
-                v.Z = input[rowBase + e + 64];
-                v.W = input[rowBase + e + 96];
-            }
-            return v;
-        }
         if (e < TShape.Width) v.X = input[rowBase + e];
         if (e + 32 < TShape.Width) v.Y = input[rowBase + e + 32];
         if (e + 64 < TShape.Width) v.Z = input[rowBase + e + 64];
@@ -66,9 +39,8 @@ public static partial class HadamardKernels
         return v;
     }
 
-    /// <summary>The butterflies of one chunk, then its store (or its outputs when the transform ends here).</summary>
-    private static void FinishChunk<TShape>(ref Float4 v, int chunk, int lane, Float4 signs, float sign16, DeviceSpan<float> row, int rowBase,
-        DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales) where TShape : IHadamardShape
+    /// <summary>The butterflies of one chunk, then its store to the shared row.</summary>
+    private static void FinishChunk<TShape>(ref Float4 v, int chunk, int lane, Float4 signs, float sign16, DeviceSpan<float> row) where TShape : IHadamardShape
     {
         if (TShape.WalshSize > 1) ShuffleStage(ref v, 1, signs.X);
         if (TShape.WalshSize > 2) ShuffleStage(ref v, 2, signs.Y);
@@ -87,17 +59,10 @@ public static partial class HadamardKernels
             Butterfly(ref v.Y, ref v.W);
         }
         int e = chunk * HadamardLayout.Chunk + lane;
-        // Whole chunks (n a multiple of 128): a chunk is stored entirely or, past the row, not at all (warp-uniform),
-        // and the per-element limit folds away.
-        bool wholeChunks = TShape.Width % HadamardLayout.Chunk == 0;
-        if (wholeChunks && chunk >= HadamardLayout.Chunks(TShape.Width)) return;
-        int limit = wholeChunks ? WholeRow : TShape.Width - e;
-        if (TShape.BaseOrder == 1 && TShape.WalshSize <= HadamardLayout.Chunk)
-        {
-            WriteStrided(rowBase + e, 32, v, 4, limit, codes, floats, quantize, scales);
-            return;
-        }
-        StoreStrided(row, e, 32, v, 4, limit);
+        if (e < TShape.Width) row[e] = v.X;
+        if (e + 32 < TShape.Width) row[e + 32] = v.Y;
+        if (e + 64 < TShape.Width) row[e + 64] = v.Z;
+        if (e + 96 < TShape.Width) row[e + 96] = v.W;
     }
 
     /// <summary>
@@ -113,107 +78,34 @@ public static partial class HadamardKernels
     }
 
     /// <summary>
-    /// Stages h = 128 .. 2^k / 2 (2^k &gt; 128): one thread per (segment, residue r mod 128) holds the 2^k / 128
-    /// elements r + 128 i of the segment in registers (i = 4 q + component of quad q); the result goes back to the
-    /// shared row, or to the output when m = 1.
+    /// Stages h = 128 .. 2^k / 2 (2^k &gt; 128), in register passes of up to <see cref="HadamardLayout.RegisterPassBits"/>
+    /// stages: a pass over stages h = s .. s 2^(bits-1) gives each unit the 2^bits elements r + s i (i &lt; 2^bits) of
+    /// a block of s 2^bits elements (r &lt; s), value i in component i % 4 of quad i / 4; each pass ends with a barrier.
     /// </summary>
-    private static void SecondWalshPass<TShape>(DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales) where TShape : IHadamardShape
+    private static void LaterWalshPasses<TShape>(DeviceSpan<float> row) where TShape : IHadamardShape
     {
-        int count = TShape.WalshSize / HadamardLayout.Chunk;
-        int units = TShape.BaseOrder * HadamardLayout.Chunk;
-        for (int u = Gpu.ThreadIdxX; u < units; u += Gpu.BlockDimX)
+        int stages = 31 - BitOperations.LeadingZeroCount((uint)TShape.WalshSize);
+        for (int low = 7; low < stages; low += HadamardLayout.RegisterPassBits)
         {
-            int e = (u >> 7) * TShape.WalshSize + (u & (HadamardLayout.Chunk - 1));
-            const int Stride = HadamardLayout.Chunk;
-            Float4 q0 = LoadStrided(row, e, Stride, count), q1 = default, q2 = default, q3 = default, q4 = default, q5 = default, q6 = default, q7 = default;
-            if (count > 4) q1 = LoadStrided(row, e + 4 * Stride, Stride, 4);
-            if (count > 8)
+            int stride = 1 << low;
+            int bits = Math.Min(stages - low, HadamardLayout.RegisterPassBits);
+            int count = 1 << bits;
+            for (int u = Gpu.ThreadIdxX; u < TShape.Width >> bits; u += Gpu.BlockDimX)
             {
-                q2 = LoadStrided(row, e + 8 * Stride, Stride, 4);
-                q3 = LoadStrided(row, e + 12 * Stride, Stride, 4);
-            }
-            if (count > 16)
-            {
-                q4 = LoadStrided(row, e + 16 * Stride, Stride, 4);
-                q5 = LoadStrided(row, e + 20 * Stride, Stride, 4);
-                q6 = LoadStrided(row, e + 24 * Stride, Stride, 4);
-                q7 = LoadStrided(row, e + 28 * Stride, Stride, 4);
-            }
-            WalshInRegisters(ref q0, ref q1, ref q2, ref q3, ref q4, ref q5, ref q6, ref q7, count);
-            if (TShape.BaseOrder == 1)
-            {
-                WriteStrided(rowBase + e, Stride, q0, count, WholeRow, codes, floats, quantize, scales);
-                if (count > 4) WriteStrided(rowBase + e + 4 * Stride, Stride, q1, 4, WholeRow, codes, floats, quantize, scales);
-                if (count > 8)
+                int e = (u >> low) * stride * count + (u & (stride - 1));
+                Float4 low4 = LoadStrided(row, e, stride, count), high4 = default;
+                if (count > 4) high4 = LoadStrided(row, e + 4 * stride, stride, 4);
+                // Bits 0 and 1 of i inside each quad, then bit 2 across the two quads.
+                for (int bit = 1; bit < 4 && bit < count; bit <<= 1)
                 {
-                    WriteStrided(rowBase + e + 8 * Stride, Stride, q2, 4, WholeRow, codes, floats, quantize, scales);
-                    WriteStrided(rowBase + e + 12 * Stride, Stride, q3, 4, WholeRow, codes, floats, quantize, scales);
+                    QuadStage(ref low4, bit);
+                    QuadStage(ref high4, bit);
                 }
-                if (count > 16)
-                {
-                    WriteStrided(rowBase + e + 16 * Stride, Stride, q4, 4, WholeRow, codes, floats, quantize, scales);
-                    WriteStrided(rowBase + e + 20 * Stride, Stride, q5, 4, WholeRow, codes, floats, quantize, scales);
-                    WriteStrided(rowBase + e + 24 * Stride, Stride, q6, 4, WholeRow, codes, floats, quantize, scales);
-                    WriteStrided(rowBase + e + 28 * Stride, Stride, q7, 4, WholeRow, codes, floats, quantize, scales);
-                }
-                continue;
+                if (count > 4) Butterfly(ref low4, ref high4);
+                StoreStrided(row, e, stride, low4, count);
+                if (count > 4) StoreStrided(row, e + 4 * stride, stride, high4, 4);
             }
-            StoreStrided(row, e, Stride, q0, count, WholeRow);
-            if (count > 4) StoreStrided(row, e + 4 * Stride, Stride, q1, 4, WholeRow);
-            if (count > 8)
-            {
-                StoreStrided(row, e + 8 * Stride, Stride, q2, 4, WholeRow);
-                StoreStrided(row, e + 12 * Stride, Stride, q3, 4, WholeRow);
-            }
-            if (count > 16)
-            {
-                StoreStrided(row, e + 16 * Stride, Stride, q4, 4, WholeRow);
-                StoreStrided(row, e + 20 * Stride, Stride, q5, 4, WholeRow);
-                StoreStrided(row, e + 24 * Stride, Stride, q6, 4, WholeRow);
-                StoreStrided(row, e + 28 * Stride, Stride, q7, 4, WholeRow);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The Walsh-Hadamard transform of <paramref name="count"/> (2..32) values, value i = 4 q + c in component c of
-    /// quad q: stage bit 0, bit 1 inside each quad, then bits 2, 3, 4 across quads, in that order.
-    /// </summary>
-    private static void WalshInRegisters(ref Float4 q0, ref Float4 q1, ref Float4 q2, ref Float4 q3, ref Float4 q4, ref Float4 q5, ref Float4 q6, ref Float4 q7, int count)
-    {
-        for (int bit = 1; bit < 4 && bit < count; bit <<= 1)
-        {
-            QuadStage(ref q0, bit);
-            if (count > 4) QuadStage(ref q1, bit);
-            if (count > 8)
-            {
-                QuadStage(ref q2, bit);
-                QuadStage(ref q3, bit);
-            }
-            if (count > 16)
-            {
-                QuadStage(ref q4, bit);
-                QuadStage(ref q5, bit);
-                QuadStage(ref q6, bit);
-                QuadStage(ref q7, bit);
-            }
-        }
-        // Bits 2, 3, 4 pair quads k and k + 1, k + 2, k + 4 (k with that bit clear), among the count / 4 in use.
-        int pairs = count >> 3;
-        if (count > 4) ButterflyQuads(ref q0, ref q2, ref q4, ref q6, ref q1, ref q3, ref q5, ref q7, pairs);
-        if (count > 8) ButterflyQuads(ref q0, ref q1, ref q4, ref q5, ref q2, ref q3, ref q6, ref q7, pairs);
-        if (count > 16) ButterflyQuads(ref q0, ref q1, ref q2, ref q3, ref q4, ref q5, ref q6, ref q7, pairs);
-    }
-
-    /// <summary>(a_k, b_k) = (a_k + b_k, a_k - b_k) component-wise for the first <paramref name="pairs"/> (1, 2 or 4) k.</summary>
-    private static void ButterflyQuads(ref Float4 a0, ref Float4 a1, ref Float4 a2, ref Float4 a3, ref Float4 b0, ref Float4 b1, ref Float4 b2, ref Float4 b3, int pairs)
-    {
-        Butterfly(ref a0, ref b0);
-        if (pairs > 1) Butterfly(ref a1, ref b1);
-        if (pairs > 2)
-        {
-            Butterfly(ref a2, ref b2);
-            Butterfly(ref a3, ref b3);
+            Gpu.SyncThreads();
         }
     }
 
@@ -258,21 +150,12 @@ public static partial class HadamardKernels
         return v;
     }
 
-    /// <summary>Stores X..W at e + stride j for j &lt; min(count, limit) (limit: elements left in the row, in strides).</summary>
-    private static void StoreStrided(DeviceSpan<float> row, int e, int stride, Float4 v, int count, int limit)
+    /// <summary>Stores X..W at e + stride j for j &lt; count (at most 4).</summary>
+    private static void StoreStrided(DeviceSpan<float> row, int e, int stride, Float4 v, int count)
     {
-        if (limit > 0) row[e] = v.X;
-        if (count > 1 && limit > stride) row[e + stride] = v.Y;
-        if (count > 2 && limit > 2 * stride) row[e + 2 * stride] = v.Z;
-        if (count > 3 && limit > 3 * stride) row[e + 3 * stride] = v.W;
-    }
-
-    /// <summary>As <see cref="StoreStrided"/>, writing the outputs of final values (times 1/sqrt(n)).</summary>
-    private static void WriteStrided(int o, int stride, Float4 v, int count, int limit, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, RotationScales scales)
-    {
-        if (limit > 0) Write(codes, floats, quantize, o, v.X, scales);
-        if (count > 1 && limit > stride) Write(codes, floats, quantize, o + stride, v.Y, scales);
-        if (count > 2 && limit > 2 * stride) Write(codes, floats, quantize, o + 2 * stride, v.Z, scales);
-        if (count > 3 && limit > 3 * stride) Write(codes, floats, quantize, o + 3 * stride, v.W, scales);
+        row[e] = v.X;
+        if (count > 1) row[e + stride] = v.Y;
+        if (count > 2) row[e + 2 * stride] = v.Z;
+        if (count > 3) row[e + 3 * stride] = v.W;
     }
 }

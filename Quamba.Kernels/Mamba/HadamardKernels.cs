@@ -11,36 +11,29 @@ namespace Quamba.Kernels.Mamba;
 /// </summary>
 /// <remarks>
 /// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row and the sign table in dynamic shared
-/// memory. First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp loads its chunks of 128 elements (all loads
-/// in flight before any arithmetic), lane l holding l + 32 j; stages h &lt; 32 are warp shuffles, h = 32, 64 register
-/// pairs. For 2^k &gt; 128 a second pass gives each thread the 2^k / 128 elements r + 128 i of a segment in registers.
-/// Dense step (<c>HadamardKernels.Dense.cs</c>): each thread owns 4 adjacent columns b (one 128-bit shared load per
-/// input a) and 4 sign columns (one broadcast 128-bit load per a), so a term costs one fused multiply-add; for m = 40
-/// the Sylvester structure lets outputs c and c + 20 share their first 20 terms (the same operations in the same
-/// order, so still exact). Results go straight from registers to global memory; codes are computed with
+/// memory. First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp transforms chunks of 128 elements, lane l
+/// holding l + 32 j; stages h &lt; 32 are warp shuffles, h = 32, 64 register pairs. For 2^k &gt; 128 register passes
+/// give each thread up to 8 elements 2^s apart (three stages per pass). Dense step
+/// (<c>HadamardKernels.Dense.cs</c>): each thread owns 4 adjacent columns b (one 128-bit shared load per input a) and
+/// 4 sign columns (one broadcast 128-bit load per a), so a term costs one fused multiply-add; for m = 40 the
+/// Sylvester structure lets outputs c and c + 20 share their first 20 terms (the same operations in the same order,
+/// so still exact). The results go back to the shared row and one coalesced loop writes them, as codes through
 /// <see cref="ReciprocalQuantization"/> (equal to <see cref="KernelMath.Quantize"/>, without a division per value).
+/// Every helper is inlined at each call, so the code keeps few call sites (the PTX stays small).
 /// </remarks>
 public static partial class HadamardKernels
 {
-    /// <summary>Threads per block of a shape (<see cref="HadamardLayout.Threads"/>); the kernels assume exactly this many.</summary>
+    /// <summary>Threads per block of a shape (<see cref="HadamardLayout.Threads"/>); the kernels work with any multiple of 32 at least this large.</summary>
     public static int ThreadsFor<TShape>() where TShape : IHadamardShape => HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize);
 
-    /// <summary>
-    /// One block per row, the row in dynamic shared memory: <see cref="HadamardLayout.Threads"/> threads, or for a
-    /// few rows (fewer than <see cref="HadamardLayout.DecodeRows"/>, such as a decode step) four times as many, each
-    /// doing a quarter of the work, for latency.
-    /// </summary>
-    public static LaunchConfig Launch<TShape>(int rows) where TShape : IHadamardShape => Launch<TShape>(rows, rows < HadamardLayout.DecodeRows);
-
-    /// <summary>One block per row, with the single-row (<paramref name="decode"/>) or the throughput thread count.</summary>
-    public static LaunchConfig Launch<TShape>(int rows, bool decode) where TShape : IHadamardShape
+    /// <summary>One block per row, the row in dynamic shared memory.</summary>
+    public static LaunchConfig Launch<TShape>(int rows) where TShape : IHadamardShape
     {
         ShapeChecks.ValidateHadamard<TShape>();
         if (HadamardLayout.Unsupported(TShape.Width, TShape.BaseOrder, TShape.WalshSize) is { } reason)
             throw new ArgumentException($"Shape {typeof(TShape).Name}: {reason}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        int threads = decode ? HadamardLayout.DecodeThreads(TShape.Width, TShape.BaseOrder, TShape.WalshSize) : ThreadsFor<TShape>();
-        return new(rows, threads, HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
+        return new(rows, ThreadsFor<TShape>(), HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
     }
 
     /// <summary>int8 codes of each rotated row with one per-tensor <paramref name="scale"/>.</summary>
@@ -53,14 +46,14 @@ public static partial class HadamardKernels
     [Specialize(typeof(Hadamard20))]
     [Specialize(typeof(Hadamard448))]
     [Specialize(typeof(Hadamard640))]
-    [Specialize(typeof(Hadamard64))]
     [Specialize(typeof(Hadamard1536))]
     [Specialize(typeof(Hadamard4096))]
+    [Specialize(typeof(Hadamard8192))]
     [Specialize(typeof(Hadamard5120))]
     public static void HadamardQuantize<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output)
         where TShape : IHadamardShape
     {
-        RotateRow<TShape>(input, baseSigns, output, default, true, scale);
+        RotateRow<TShape, CodeOutput>(input, baseSigns, output, default, scale);
     }
 
     /// <summary>The rotated rows as floats (the A16 path).</summary>
@@ -74,32 +67,25 @@ public static partial class HadamardKernels
     public static void HadamardRotate<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output)
         where TShape : IHadamardShape
     {
-        RotateRow<TShape>(input, baseSigns, default, output, false, 1f);
+        RotateRow<TShape, FloatOutput>(input, baseSigns, default, output, 1f);
     }
 
     /// <summary>
-    /// Row <c>BlockIdxX</c>: the Walsh passes, then (m &gt; 1) the dense step; each writes the outputs it finishes, to
-    /// <paramref name="codes"/> when <paramref name="quantize"/> (a constant per kernel), else to <paramref name="floats"/>.
+    /// Row <c>BlockIdxX</c>: the Walsh passes, the dense step (m &gt; 1), each leaving its result in the shared row,
+    /// then the outputs: codes when <typeparamref name="TOutput"/> quantizes, else floats.
     /// </summary>
-    private static void RotateRow<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
-        bool quantize, float scale) where TShape : IHadamardShape
+    private static void RotateRow<TShape, TOutput>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
+        float scale) where TShape : IHadamardShape where TOutput : IOutputKind
     {
         var row = SharedMemory.Dynamic<float>();
         var row4 = SharedMemory.Dynamic<Float4>();
         int rowBase = Gpu.BlockIdxX * TShape.Width;
-        float normalisation = (float)(1.0 / Math.Sqrt((double)TShape.Width));
-        var scales = new RotationScales(normalisation, scale, quantize ? ReciprocalQuantization.ProductReciprocal(normalisation, scale) : 1f);
         if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, row4);
-        FirstWalshPass<TShape>(input, row, rowBase, codes, floats, quantize, scales);
-        if (TShape.BaseOrder == 1 && TShape.WalshSize <= HadamardLayout.Chunk) return;
+        FirstWalshPass<TShape>(input, row, rowBase);
         Gpu.SyncThreads();
-        if (TShape.WalshSize > HadamardLayout.Chunk)
-        {
-            SecondWalshPass<TShape>(row, rowBase, codes, floats, quantize, scales);
-            if (TShape.BaseOrder == 1) return;
-            Gpu.SyncThreads();
-        }
-        DenseStep<TShape>(row, row4, rowBase, codes, floats, quantize, scales);
+        if (TShape.WalshSize > HadamardLayout.Chunk) LaterWalshPasses<TShape>(row);
+        if (TShape.BaseOrder > 1) DenseStep<TShape>(row4);
+        WriteRow<TShape, TOutput>(row, rowBase, codes, floats, scale);
     }
 
     /// <summary>
@@ -121,25 +107,22 @@ public static partial class HadamardKernels
         }
     }
 
-    /// <summary>Output <paramref name="o"/> of the rotated value <paramref name="y"/> times 1/sqrt(n): its code, or the float.</summary>
-    private static void Write(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, int o, float y, RotationScales scales)
+    /// <summary>
+    /// Writes the transformed row (in shared memory; callers end with a barrier) times 1/sqrt(n), coalesced: codes
+    /// through <see cref="ReciprocalQuantization.QuantizeProduct"/> with <c>1/sqrt(n) / scale</c> computed once, or floats.
+    /// </summary>
+    private static void WriteRow<TShape, TOutput>(DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, float scale)
+        where TShape : IHadamardShape where TOutput : IOutputKind
     {
-        if (quantize) codes[o] = ReciprocalQuantization.QuantizeProduct(y, scales.Normalisation, scales.Scale, scales.ProductReciprocal);
-        else floats[o] = y * scales.Normalisation;
-    }
-
-    /// <summary>1/sqrt(n), the quantization scale and their <see cref="ReciprocalQuantization.ProductReciprocal"/>.</summary>
-    private struct RotationScales
-    {
-        public float Normalisation;
-        public float Scale;
-        public float ProductReciprocal;
-
-        public RotationScales(float normalisation, float scale, float productReciprocal)
+        float normalisation = (float)(1.0 / Math.Sqrt((double)TShape.Width));
+        if (TOutput.Quantizes)
         {
-            Normalisation = normalisation;
-            Scale = scale;
-            ProductReciprocal = productReciprocal;
+            float productReciprocal = ReciprocalQuantization.ProductReciprocal(normalisation, scale);
+            for (int e = Gpu.ThreadIdxX; e < TShape.Width; e += Gpu.BlockDimX)
+                codes[rowBase + e] = ReciprocalQuantization.QuantizeProduct(row[e], normalisation, scale, productReciprocal);
+            return;
         }
+        for (int e = Gpu.ThreadIdxX; e < TShape.Width; e += Gpu.BlockDimX)
+            floats[rowBase + e] = row[e] * normalisation;
     }
 }

@@ -11,11 +11,11 @@ public static class HadamardLayout
     /// <summary>Elements of a row chunk: the first Walsh pass gives each warp chunks of 128, lane l holding l + 32 j (j &lt; 4).</summary>
     public const int Chunk = 128;
 
-    /// <summary>Most chunks one thread loads before transforming them (their loads are all in flight together).</summary>
-    public const int MaxChunksPerThread = 8;
+    /// <summary>Chunks a warp transforms per row at most (the block size is chosen for it; fewer for narrow rows).</summary>
+    public const int MaxChunksPerWarp = 8;
 
-    /// <summary>Widest 2^k: the second Walsh pass holds 2^k / 128 values per thread in registers (at most 32).</summary>
-    public const int MaxWalshSize = 4096;
+    /// <summary>Stages (bits of 2^k) one register pass of the later Walsh stages holds: up to 2^3 = 8 values per thread (two quads keep the code short).</summary>
+    public const int RegisterPassBits = 3;
 
     /// <summary>
     /// True when H_m is the Sylvester double [[H, H], [H, -H]] of H_{m/2} (m = 40 = 2 x 20, as Quamba.Model builds it):
@@ -38,33 +38,24 @@ public static class HadamardLayout
     /// <summary>Chunks of 128 elements in a row (the last may be partial).</summary>
     public static int Chunks(int width) => (width + Chunk - 1) >> 7;
 
-    /// <summary>Threads of the second Walsh pass (2^k &gt; 128): one per (segment, residue mod 128).</summary>
-    public static int SecondPassUnits(int baseOrder, int walshSize) => walshSize > Chunk ? baseOrder * Chunk : 0;
-
-    /// <summary>Threads per block: enough for the dense step, for at most 8 chunks per thread, and (up to 256) for the second pass.</summary>
+    /// <summary>
+    /// Threads per block: enough for the dense step, for at most 8 chunks per warp, and for the later Walsh stages of a
+    /// power of two (2^k &gt; 128: at least 128 threads).
+    /// </summary>
     public static int Threads(int width, int baseOrder, int walshSize)
     {
-        int forChunks = ((Chunks(width) + MaxChunksPerThread - 1) >> 3) << 5;
-        int threads = Math.Max(Math.Max(32, DenseThreads(baseOrder, walshSize)), Math.Max(forChunks, Math.Min(SecondPassUnits(baseOrder, walshSize), 256)));
+        int forChunks = ((Chunks(width) + MaxChunksPerWarp - 1) >> 3) << 5;
+        int forLaterStages = walshSize > Chunk ? Chunk : 0;
+        int threads = Math.Max(Math.Max(32, DenseThreads(baseOrder, walshSize)), Math.Max(forChunks, forLaterStages));
         return (threads + 31) & ~31;
     }
 
-    /// <summary>
-    /// Rows below which <see cref="HadamardKernels.Launch{TShape}(int)"/> uses <see cref="DecodeThreads"/>: then the
-    /// grid is far from filling an H100's 132 multiprocessors, so latency per row matters, not throughput.
-    /// </summary>
-    public const int DecodeRows = 64;
-
-    /// <summary>Threads per block for a few rows: four times <see cref="Threads"/> (at most 1024), one sign column per dense thread.</summary>
-    public static int DecodeThreads(int width, int baseOrder, int walshSize) => Math.Min(LaunchLimits.MaxThreadsPerBlock, 4 * Threads(width, baseOrder, walshSize));
-
-    /// <summary>Dynamic shared memory: the row (n floats), then the sign table (<see cref="SignOrder"/>^2 floats).</summary>
+    /// <summary>Dynamic shared memory: the row (n floats, later the outputs), then the sign table (<see cref="SignOrder"/>^2 floats).</summary>
     public static int SharedBytes(int width, int baseOrder) => (width + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder))) * sizeof(float);
 
     /// <summary>Why the kernels cannot run this shape, or null.</summary>
     public static string? Unsupported(int width, int baseOrder, int walshSize)
     {
-        if (walshSize > MaxWalshSize) return $"WalshSize {walshSize} is above {MaxWalshSize} (the second Walsh pass holds 2^k / 128 <= 32 values per thread)";
         int threads = Threads(width, baseOrder, walshSize);
         if (threads > LaunchLimits.MaxThreadsPerBlock) return $"{threads} threads per row exceed a block's {LaunchLimits.MaxThreadsPerBlock}";
         return null;

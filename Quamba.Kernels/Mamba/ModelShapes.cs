@@ -111,14 +111,6 @@ public struct Hadamard640 : IHadamardShape
     public static int WalshSize => 16;
 }
 
-/// <summary>A test shape: a power of two inside one 128-element chunk (the Hadamard kernels' single-pass case).</summary>
-public struct Hadamard64 : IHadamardShape
-{
-    public static int Width => 64;
-    public static int BaseOrder => 1;
-    public static int WalshSize => 64;
-}
-
 /// <summary>E of mamba-130m: 1536 = 12 x 128.</summary>
 public struct Hadamard1536 : IHadamardShape
 {
@@ -133,6 +125,14 @@ public struct Hadamard4096 : IHadamardShape
     public static int Width => 4096;
     public static int BaseOrder => 1;
     public static int WalshSize => 4096;
+}
+
+/// <summary>E of mamba2-8b: 8192 = 2^13 (the Hadamard kernels' later stages take two register passes).</summary>
+public struct Hadamard8192 : IHadamardShape
+{
+    public static int Width => 8192;
+    public static int BaseOrder => 1;
+    public static int WalshSize => 8192;
 }
 
 /// <summary>E of mamba-2.8b and mamba2-2.7b: 5120 = 40 x 128.</summary>

@@ -56,20 +56,31 @@ public static partial class RmsNormKernels
         return sum;
     }
 
-    /// <summary>Writes <c>v * inverse * w</c> at the positions: codes when <paramref name="quantize"/>, else floats.</summary>
-    private static void WriteNormalised(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, float reciprocal, int offset, Int4 p, Float4 v, Float4 w, float inverse)
+    /// <summary>
+    /// Stages <c>v * inverse * w</c> at this thread's positions in shared memory: one output loop then serves every
+    /// element (one quantization in the code instead of one per element).
+    /// </summary>
+    private static void StageNormalised(DeviceSpan<float> stage, Int4 p, Float4 v, Float4 w, float inverse)
     {
-        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.X, v.X * inverse * w.X);
-        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.Y, v.Y * inverse * w.Y);
-        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.Z, v.Z * inverse * w.Z);
-        WriteOne(codes, floats, quantize, scale, reciprocal, offset, p.W, v.W * inverse * w.W);
+        if (p.X >= 0) stage[p.X] = v.X * inverse * w.X;
+        if (p.Y >= 0) stage[p.Y] = v.Y * inverse * w.Y;
+        if (p.Z >= 0) stage[p.Z] = v.Z * inverse * w.Z;
+        if (p.W >= 0) stage[p.W] = v.W * inverse * w.W;
     }
 
-    /// <summary>A code (<see cref="ReciprocalQuantization"/>, equal to KernelMath.Quantize) or the float.</summary>
-    private static void WriteOne(DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale, float reciprocal, int offset, int position, float y)
+    /// <summary>
+    /// Writes the staged values of this thread's positions (k * threads + t, as staged: no barrier needed) to
+    /// output offset + i: codes (<see cref="ReciprocalQuantization"/>, equal to KernelMath.Quantize) or floats.
+    /// </summary>
+    private static void WriteStaged<TOutput>(DeviceSpan<float> stage, int width, int offset, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, float scale)
+        where TOutput : IOutputKind
     {
-        if (position < 0) return;
-        if (quantize) codes[offset + position] = ReciprocalQuantization.Quantize(y, scale, reciprocal);
-        else floats[offset + position] = y;
+        if (TOutput.Quantizes)
+        {
+            float reciprocal = ReciprocalQuantization.Reciprocal(scale);
+            for (int i = Gpu.ThreadIdxX; i < width; i += Gpu.BlockDimX) codes[offset + i] = ReciprocalQuantization.Quantize(stage[i], scale, reciprocal);
+            return;
+        }
+        for (int i = Gpu.ThreadIdxX; i < width; i += Gpu.BlockDimX) floats[offset + i] = stage[i];
     }
 }

@@ -71,7 +71,7 @@ public static partial class RmsNormKernels
     public static void ResidualRmsNormQuantize<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
         float eps, float scale, DeviceSpan<sbyte> output) where TShape : IRowShape
     {
-        ResidualNormRow<TShape>(residual, delta, addDelta, weight, eps, output, default, true, scale);
+        ResidualNormRow<TShape, CodeOutput>(residual, delta, addDelta, weight, eps, output, default, scale);
     }
 
     /// <summary>As <see cref="ResidualRmsNormQuantize{TShape}"/>, writing the normalised rows as floats.</summary>
@@ -82,7 +82,7 @@ public static partial class RmsNormKernels
     public static void ResidualRmsNorm<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
         float eps, DeviceSpan<float> output) where TShape : IRowShape
     {
-        ResidualNormRow<TShape>(residual, delta, addDelta, weight, eps, default, output, false, 1f);
+        ResidualNormRow<TShape, FloatOutput>(residual, delta, addDelta, weight, eps, default, output, 1f);
     }
 
     /// <summary>Mamba2's gated RMSNorm; y [rows, E], z codes at row * zStride + c, weight [E], output [rows, E].</summary>
@@ -93,6 +93,7 @@ public static partial class RmsNormKernels
         float eps, DeviceSpan<float> output) where TShape : IMamba2Shape
     {
         var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
+        var stage = SharedMemory.Allocate<float>(TShape.InnerDim / TShape.StateGroups);
         int r = Gpu.BlockIdxX;
         int groupSize = TShape.InnerDim / TShape.StateGroups;
         for (int g = 0; g < TShape.StateGroups; g++)
@@ -111,19 +112,21 @@ public static partial class RmsNormKernels
             Float4 v0 = Gate(y0, z0, zScale), v1 = Gate(y1, z1, zScale);
             float squares = AddSquares(AddSquares(0f, v0), v1);
             float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / groupSize + eps);
-            WriteNormalised(default, output, false, 1f, 1f, start, p0, v0, w0, inverse);
-            if (groupSize > 4 * Gpu.BlockDimX) WriteNormalised(default, output, false, 1f, 1f, start, p1, v1, w1, inverse);
+            StageNormalised(stage, p0, v0, w0, inverse);
+            StageNormalised(stage, p1, v1, w1, inverse);
+            WriteStaged<FloatOutput>(stage, groupSize, start, default, output, 1f);
         }
     }
 
     /// <summary>
     /// One row of the residual norms: loads residual, delta and weight, adds and stores the residual, reduces, and
-    /// writes <c>res * inverse * weight</c> as codes when <paramref name="quantize"/> (a constant per kernel), else floats.
+    /// writes <c>res * inverse * weight</c> as codes or floats (<typeparamref name="TOutput"/>).
     /// </summary>
-    private static void ResidualNormRow<TShape>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
-        float eps, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, bool quantize, float scale) where TShape : IRowShape
+    private static void ResidualNormRow<TShape, TOutput>(DeviceSpan<float> residual, ReadOnlyDeviceSpan<float> delta, bool addDelta, ReadOnlyDeviceSpan<float> weight,
+        float eps, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, float scale) where TShape : IRowShape where TOutput : IOutputKind
     {
         var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
+        var stage = SharedMemory.Allocate<float>(TShape.Width);
         int row = Gpu.BlockIdxX * TShape.Width;
         bool wide = TShape.Width > 4 * Gpu.BlockDimX;
         Int4 p0 = Positions(0, TShape.Width), p1 = Positions(4, TShape.Width);
@@ -148,9 +151,9 @@ public static partial class RmsNormKernels
         }
         float squares = AddSquares(AddSquares(0f, v0), v1);
         float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / TShape.Width + eps);
-        float reciprocal = quantize ? ReciprocalQuantization.Reciprocal(scale) : 1f;
-        WriteNormalised(codes, floats, quantize, scale, reciprocal, row, p0, v0, w0, inverse);
-        if (wide) WriteNormalised(codes, floats, quantize, scale, reciprocal, row, p1, v1, w1, inverse);
+        StageNormalised(stage, p0, v0, w0, inverse);
+        StageNormalised(stage, p1, v1, w1, inverse);
+        WriteStaged<TOutput>(stage, TShape.Width, row, codes, floats, scale);
     }
 
     /// <summary>The block's sum, returned to every thread; ends with a barrier so the scratch can be reused.</summary>

@@ -12,31 +12,27 @@ public delegate void HadamardRotateLaunch(CudaStream stream, LaunchConfig config
 
 /// <summary>
 /// Hadamard rotation + int8 quantization of a few rows against <see cref="HadamardReference"/>: exact (codes and,
-/// for the float variant, bits), on the emulator and on a GPU (no transcendentals, no reordered sums). Each case
-/// launches with the throughput thread count, or with <c>decode</c> the single-row one
-/// (<see cref="HadamardKernels.Launch{TShape}(int, bool)"/>), whose dense step gives each thread one sign column.
+/// for the float variant, bits), on the emulator and on a GPU (no transcendentals, no reordered sums).
 /// </summary>
 public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHadamardShape
 {
     private readonly int _rows;
-    private readonly bool _decode;
     private readonly float[] _input;
     private readonly float _scale;
     private readonly HadamardQuantizeEmulate _emulate;
     private readonly HadamardQuantizeLaunch _launch;
 
-    public HadamardQuantizeCase(HadamardQuantizeEmulate emulate, HadamardQuantizeLaunch launch, int rows = 5, bool decode = false)
+    public HadamardQuantizeCase(HadamardQuantizeEmulate emulate, HadamardQuantizeLaunch launch, int rows = 5)
     {
         _emulate = emulate;
         _launch = launch;
         _rows = rows;
-        _decode = decode;
         _input = MambaInputs.Activations(900 + TShape.Width, rows * TShape.Width);
         // A scale that clips the largest rotated values, so saturation is exercised too.
         _scale = 0.5f * MambaInputs.AbsMax(HadamardReference.Rotate(_input, TShape.Width, TShape.BaseOrder)) / 127f;
     }
 
-    public override string Name => $"Mamba.HadamardQuantize<{typeof(TShape).Name}>" + (_decode ? " decode" : "");
+    public override string Name => $"Mamba.HadamardQuantize<{typeof(TShape).Name}>";
     public override string Kernel => $"HadamardKernels.HadamardQuantize<{typeof(TShape).Name}>";
 
     public override IReadOnlyList<CaseOutput> Expected() =>
@@ -47,7 +43,7 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
         var input = r.Upload<float>(_input);
         var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<sbyte>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows, _decode), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
         return [CaseOutput.Of("codes", r.Download(output))];
     }
 }
@@ -56,21 +52,19 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
 public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHadamardShape
 {
     private readonly int _rows;
-    private readonly bool _decode;
     private readonly float[] _input;
     private readonly HadamardRotateEmulate _emulate;
     private readonly HadamardRotateLaunch _launch;
 
-    public HadamardRotateCase(HadamardRotateEmulate emulate, HadamardRotateLaunch launch, int rows = 3, bool decode = false)
+    public HadamardRotateCase(HadamardRotateEmulate emulate, HadamardRotateLaunch launch, int rows = 3)
     {
         _emulate = emulate;
         _launch = launch;
         _rows = rows;
-        _decode = decode;
         _input = MambaInputs.Activations(950 + TShape.Width, rows * TShape.Width);
     }
 
-    public override string Name => $"Mamba.HadamardRotate<{typeof(TShape).Name}>" + (_decode ? " decode" : "");
+    public override string Name => $"Mamba.HadamardRotate<{typeof(TShape).Name}>";
     public override string Kernel => $"HadamardKernels.HadamardRotate<{typeof(TShape).Name}>";
 
     public override IReadOnlyList<CaseOutput> Expected() => [CaseOutput.Of("y", HadamardReference.Rotate(_input, TShape.Width, TShape.BaseOrder))];
@@ -80,7 +74,7 @@ public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHada
         var input = r.Upload<float>(_input);
         var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<float>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows, _decode), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
         return [CaseOutput.Of("y", r.Download(output))];
     }
 }

@@ -27,6 +27,9 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
     private static readonly Dictionary<string, Func<KernelCase>> LongCases = new()
     {
         ["HadamardQuantize<Hadamard5120>"] = () => new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: Tokens),
+        ["HadamardRotate<Hadamard5120>"] = () => new HadamardRotateCase<Hadamard5120>(H.HadamardRotateKernel_Hadamard5120.Emulate, H.HadamardRotateKernel_Hadamard5120.Launch, rows: Tokens),
+        ["HadamardQuantize<Hadamard1536>"] = () => new HadamardQuantizeCase<Hadamard1536>(H.HadamardQuantizeKernel_Hadamard1536.Emulate, H.HadamardQuantizeKernel_Hadamard1536.Launch, rows: Tokens),
+        ["HadamardQuantize<Hadamard4096>"] = () => new HadamardQuantizeCase<Hadamard4096>(H.HadamardQuantizeKernel_Hadamard4096.Emulate, H.HadamardQuantizeKernel_Hadamard4096.Launch, rows: Tokens),
         ["Mamba1ConvPrefill<Mamba1_2p8B>"] = () => Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens),
         ["Mamba2ConvPrefill<Mamba2_2p7B>"] = () => Mamba2ConvCase<Mamba2_2p7B>.Prefill(Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvPrefillKernel_Mamba2_2p7B.Launch, 1, Tokens),
         ["Mamba1ScanPrefill<Mamba1_2p8B,Fp32State>"] = () => Mamba1ScanPrefill<Fp32State>(S1.Mamba1ScanPrefillKernel_Mamba1_2p8B_Fp32State.Emulate, S1.Mamba1ScanPrefillKernel_Mamba1_2p8B_Fp32State.Launch),
@@ -58,7 +61,11 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         Assert.True(problems.Count == 0, $"{name} at {Tokens} tokens, tolerance {kernelCase.Tolerance}:\n" + string.Join("\n", problems));
     }
 
-    /// <summary>Kernel times at the published shapes (opt-in: QUAMBA_GPU_BENCH=1), each launch replayed from a CUDA graph.</summary>
+    /// <summary>
+    /// Kernel times at the published shapes (opt-in: QUAMBA_GPU_BENCH=1; the report is also appended to the file
+    /// QUAMBA_BENCH_OUT names), each launch replayed from a CUDA graph. The Hadamard rows are compared with a
+    /// device-to-device copy of their input measured in the same run (the bandwidth yardstick).
+    /// </summary>
     [Fact]
     public void BenchmarkMambaKernels()
     {
@@ -67,29 +74,13 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         var report = new StringBuilder();
         report.AppendLine($"{context.Device.Name}, sm_{context.Device.Sm}, driver {CudaDriver.FormatVersion(context.DriverVersion)}");
 
-        // Device-to-device copy of the Hadamard input (2048 x 5120 floats), the bandwidth yardstick.
-        const int copyFloats = Tokens * 5120;
-        using (var stream = context.CreateStream(nonBlocking: true))
-        using (var from = context.Allocate<float>(copyFloats))
-        using (var to = context.Allocate<float>(copyFloats))
-        using (var start = context.CreateEvent())
-        using (var stop = context.CreateEvent())
-        {
-            from.FillBytes(1);
-            to.CopyFromAsync(from, stream);
-            start.Record(stream);
-            for (int i = 0; i < 20; i++) to.CopyFromAsync(from, stream);
-            stop.Record(stream);
-            stop.Synchronize();
-            double us = stop.ElapsedMillisecondsSince(start) * 1000 / 20;
-            report.AppendLine($"D2D copy {copyFloats * 4L >> 20} MB: {us:F1} us, {2.0 * copyFloats * 4 / us / 1e3:F0} GB/s (read + write)");
-        }
-
-        // Prefill at 2048 tokens, batch 1.
-        Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: Tokens),
-            us => $"{Tokens * 5120 * 5.0 / us / 1e3:F0} GB/s (4 B in + 1 B out per element)");
-        Time(report, new HadamardRotateCase<Hadamard5120>(H.HadamardRotateKernel_Hadamard5120.Emulate, H.HadamardRotateKernel_Hadamard5120.Launch, rows: Tokens),
-            us => $"{Tokens * 5120 * 8.0 / us / 1e3:F0} GB/s (4 B in + 4 B out)");
+        // Prefill at 2048 tokens, batch 1: the Hadamard at three widths, int8 and float out, against the copy.
+        TimeHadamard<Hadamard5120>(report, H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch,
+            H.HadamardRotateKernel_Hadamard5120.Emulate, H.HadamardRotateKernel_Hadamard5120.Launch);
+        TimeHadamard<Hadamard1536>(report, H.HadamardQuantizeKernel_Hadamard1536.Emulate, H.HadamardQuantizeKernel_Hadamard1536.Launch,
+            H.HadamardRotateKernel_Hadamard1536.Emulate, H.HadamardRotateKernel_Hadamard1536.Launch);
+        TimeHadamard<Hadamard4096>(report, H.HadamardQuantizeKernel_Hadamard4096.Emulate, H.HadamardQuantizeKernel_Hadamard4096.Launch,
+            H.HadamardRotateKernel_Hadamard4096.Emulate, H.HadamardRotateKernel_Hadamard4096.Launch);
         Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
             Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: Tokens), us => $"{Tokens / us:F2} Mtok/s");
         Time(report, Mamba1ConvCase<Mamba1_2p8B>.Prefill(Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvPrefillKernel_Mamba1_2p8B.Launch, 1, Tokens), us => $"{Tokens / us:F2} Mtok/s");
@@ -100,16 +91,16 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         // Decode, batch 1: the kernels of one layer apart from its GEMMs.
         report.AppendLine("decode, batch 1, one token:");
         double m1 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
-                Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
+                Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1, decode: true), null, firstLaunchOnly: true)
             + Time(report, Mamba1ConvCase<Mamba1_2p8B>.Step(Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Emulate, Conv.Mamba1ConvStepKernel_Mamba1_2p8B.Launch, 1), null)
             + Time(report, Mamba1ScanCase<Mamba1_2p8B, Fp32State>.Step(S1.Mamba1ScanStepKernel_Mamba1_2p8B_Fp32State.Emulate, S1.Mamba1ScanStepKernel_Mamba1_2p8B_Fp32State.Launch, 1), null)
             + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
         report.AppendLine($"  mamba-2.8b layer (norm + conv + scan + Hadamard): {m1:F2} us");
         double m2 = Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
-                Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1), null, firstLaunchOnly: true)
+                Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1, decode: true), null, firstLaunchOnly: true)
             + Time(report, Mamba2ConvCase<Mamba2_2p7B>.Step(Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Emulate, Conv.Mamba2ConvStepKernel_Mamba2_2p7B.Launch, 1), null)
             + Time(report, Mamba2SsdCase<Mamba2_2p7B, Fp32State>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B_Fp32State.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B_Fp32State.Launch, 1), null)
-            + Time(report, new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch, rows: 1), null)
+            + Time(report, new GatedRmsNormCase<Mamba2_2p7B>(Norm.GatedRmsNormKernel_Mamba2_2p7B.Emulate, Norm.GatedRmsNormKernel_Mamba2_2p7B.Launch, rows: 1, decode: true), null)
             + Time(report, new HadamardQuantizeCase<Hadamard5120>(H.HadamardQuantizeKernel_Hadamard5120.Emulate, H.HadamardQuantizeKernel_Hadamard5120.Launch, rows: 1), null);
         report.AppendLine($"  mamba2-2.7b layer (norm + conv + SSD + gated norm + Hadamard): {m2:F2} us");
         report.AppendLine("decode steps in the other state precisions (int8: A8 default; fp16: A16 default):");
@@ -117,7 +108,54 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
         Time(report, Mamba1ScanA16Case<Mamba1_2p8B, Fp16State>.Step(S1.Mamba1ScanStepA16Kernel_Mamba1_2p8B_Fp16State.Emulate, S1.Mamba1ScanStepA16Kernel_Mamba1_2p8B_Fp16State.Launch, 1), null);
         Time(report, Mamba2SsdCase<Mamba2_2p7B, Int8State>.Step(S2.Mamba2SsdStepKernel_Mamba2_2p7B_Int8State.Emulate, S2.Mamba2SsdStepKernel_Mamba2_2p7B_Int8State.Launch, 1), null);
         Time(report, Mamba2SsdA16Case<Mamba2_2p7B, Fp16State>.Step(S2.Mamba2SsdStepA16Kernel_Mamba2_2p7B_Fp16State.Emulate, S2.Mamba2SsdStepA16Kernel_Mamba2_2p7B_Fp16State.Launch, 1), null);
+        // The residual norm's float variant on its own row (the case's second launch), as a decode figure too.
+        Time(report, new ResidualRmsNormCase<Row2560>(Norm.ResidualRmsNormQuantizeKernel_Row2560.Emulate, Norm.ResidualRmsNormQuantizeKernel_Row2560.Launch,
+            Norm.ResidualRmsNormKernel_Row2560.Emulate, Norm.ResidualRmsNormKernel_Row2560.Launch, rows: 1, decode: true), null);
         output.WriteLine(report.ToString());
+        if (Environment.GetEnvironmentVariable("QUAMBA_BENCH_OUT") is { Length: > 0 } path) File.AppendAllText(path, report.ToString());
+    }
+
+    /// <summary>
+    /// HadamardQuantize and HadamardRotate over 2048 rows of <typeparamref name="TShape"/>, each as a share of a
+    /// device-to-device copy of the same input (rows x n floats) timed the same way in the same run.
+    /// </summary>
+    private void TimeHadamard<TShape>(StringBuilder report, HadamardQuantizeEmulate quantizeEmulate, HadamardQuantizeLaunch quantizeLaunch,
+        HadamardRotateEmulate rotateEmulate, HadamardRotateLaunch rotateLaunch) where TShape : IHadamardShape
+    {
+        int floats = Tokens * TShape.Width;
+        double copyUs = TimeCopy(floats);
+        double copyGBs = 2.0 * floats * 4 / copyUs / 1e3;
+        report.AppendLine($"  D2D copy of {Tokens} x {TShape.Width} floats ({floats * 4L >> 20} MB): {copyUs:F2} us, {copyGBs:F0} GB/s (read + write)");
+        Time(report, new HadamardQuantizeCase<TShape>(quantizeEmulate, quantizeLaunch, rows: Tokens), us => Share(floats * 5.0 / us / 1e3, copyGBs, "4 B in + 1 B out"));
+        Time(report, new HadamardRotateCase<TShape>(rotateEmulate, rotateLaunch, rows: Tokens), us => Share(floats * 8.0 / us / 1e3, copyGBs, "4 B in + 4 B out"));
+    }
+
+    private static string Share(double gbs, double copyGBs, string traffic) => $"{gbs:F0} GB/s ({traffic}) = {gbs / copyGBs:P0} of the copy";
+
+    /// <summary>Microseconds per device-to-device copy of <paramref name="floats"/> floats: 20 copies in a graph, replayed 5 times.</summary>
+    private double TimeCopy(int floats)
+    {
+        CudaContext context = gpu.Context;
+        using var stream = context.CreateStream(nonBlocking: true);
+        using var from = context.Allocate<float>(floats);
+        using var to = context.Allocate<float>(floats);
+        using var start = context.CreateEvent();
+        using var stop = context.CreateEvent();
+        from.FillBytes(1);
+        to.CopyFromAsync(from, stream);
+        stream.Synchronize();
+        using CudaGraph graph = stream.Capture(s =>
+        {
+            for (int i = 0; i < 20; i++) to.CopyFromAsync(from, s);
+        });
+        using CudaGraphExec exec = graph.Instantiate();
+        exec.Launch(stream);
+        stream.Synchronize();
+        start.Record(stream);
+        for (int i = 0; i < 5; i++) exec.Launch(stream);
+        stop.Record(stream);
+        stop.Synchronize();
+        return stop.ElapsedMillisecondsSince(start) * 1000 / 100;
     }
 
     /// <summary>Times each launch of a case (or only its first); returns the sum in microseconds.</summary>

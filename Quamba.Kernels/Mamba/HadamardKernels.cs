@@ -10,19 +10,31 @@ namespace Quamba.Kernels.Mamba;
 /// (quantizing) <c>round_half_even(y / scale)</c>.
 /// </summary>
 /// <remarks>
-/// One block per row (<see cref="Launch"/>). The row is staged in shared memory (n floats, 20 KB at n = 5120);
-/// for 2^k in {32, 64, 128} each warp runs the Walsh-Hadamard stages of a segment in registers (shuffles) before
-/// storing it, otherwise they run in shared memory with one barrier per stage; then the m x m step gives each thread a column b
-/// and four outputs a2..a2+3 at a time: four accumulators in registers, one shared load of z[a, b] and one
-/// broadcast 128-bit load of the four signs per term, results stored straight to global memory (coalesced over b).
+/// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row and the sign table in dynamic shared
+/// memory. First Walsh pass (<c>HadamardKernels.Walsh.cs</c>): each warp transforms chunks of 128 elements, lane l
+/// holding l + 32 j; stages h &lt; 32 are warp shuffles, h = 32, 64 register pairs. For 2^k &gt; 128 register passes
+/// give each thread up to 8 elements 2^s apart (three stages per pass). Dense step
+/// (<c>HadamardKernels.Dense.cs</c>): each thread owns 4 adjacent columns b (one 128-bit shared load per input a) and
+/// 4 sign columns (one broadcast 128-bit load per a), so a term costs one fused multiply-add; for m = 40 the
+/// Sylvester structure lets outputs c and c + 20 share their first 20 terms (the same operations in the same order,
+/// so still exact). The results go back to the shared row and one coalesced loop writes them, as codes through
+/// <see cref="ReciprocalQuantization"/> (equal to <see cref="KernelMath.Quantize"/>, without a division per value).
+/// Every helper is inlined at each call, so the code keeps few call sites (the PTX stays small).
 /// </remarks>
 public static partial class HadamardKernels
 {
-    /// <summary>Threads per block for a width: 256, or fewer for narrow rows.</summary>
-    public static int ThreadsFor(int width) => Math.Min(256, Math.Max(32, (width / 2 + 31) / 32 * 32));
+    /// <summary>Threads per block of a shape (<see cref="HadamardLayout.Threads"/>); the kernels work with any multiple of 32 at least this large.</summary>
+    public static int ThreadsFor<TShape>() where TShape : IHadamardShape => HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize);
 
-    /// <summary>One block per row.</summary>
-    public static LaunchConfig Launch<TShape>(int rows) where TShape : IHadamardShape => new(rows, ThreadsFor(TShape.Width));
+    /// <summary>One block per row, the row in dynamic shared memory.</summary>
+    public static LaunchConfig Launch<TShape>(int rows) where TShape : IHadamardShape
+    {
+        ShapeChecks.ValidateHadamard<TShape>();
+        if (HadamardLayout.Unsupported(TShape.Width, TShape.BaseOrder, TShape.WalshSize) is { } reason)
+            throw new ArgumentException($"Shape {typeof(TShape).Name}: {reason}.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        return new(rows, ThreadsFor<TShape>(), HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
+    }
 
     /// <summary>int8 codes of each rotated row with one per-tensor <paramref name="scale"/>.</summary>
     /// <param name="input">[rows, Width] floats.</param>
@@ -34,34 +46,14 @@ public static partial class HadamardKernels
     [Specialize(typeof(Hadamard20))]
     [Specialize(typeof(Hadamard448))]
     [Specialize(typeof(Hadamard640))]
+    [Specialize(typeof(Hadamard1536))]
+    [Specialize(typeof(Hadamard4096))]
+    [Specialize(typeof(Hadamard8192))]
     [Specialize(typeof(Hadamard5120))]
     public static void HadamardQuantize<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output)
         where TShape : IHadamardShape
     {
-        var row = SharedMemory.Allocate<float>(TShape.Width);
-        var signs = SharedMemory.Allocate<Float4>(TShape.BaseOrder * TShape.BaseOrder / 4 + 1);
-        int r = Gpu.BlockIdxX;
-        float normalisation = WalshStages<TShape>(input, baseSigns, row, signs, r);
-        int baseRow = r * TShape.Width;
-        if (TShape.BaseOrder == 1)
-        {
-            for (int i = Gpu.ThreadIdxX; i < TShape.Width; i += Gpu.BlockDimX)
-                output[baseRow + i] = KernelMath.Quantize(row[i] * normalisation, scale);
-            return;
-        }
-        const int TileOutputs = 4;
-        int w = TShape.WalshSize;
-        int items = TShape.WalshSize * (TShape.BaseOrder / TileOutputs);
-        for (int item = Gpu.ThreadIdxX; item < items; item += Gpu.BlockDimX)
-        {
-            int b = item % w, tile = item / w;
-            DenseTile<TShape>(row, signs, b, tile, out float y0, out float y1, out float y2, out float y3);
-            int o = baseRow + TileOutputs * tile * w + b;
-            output[o] = KernelMath.Quantize(y0 * normalisation, scale);
-            output[o + w] = KernelMath.Quantize(y1 * normalisation, scale);
-            output[o + 2 * w] = KernelMath.Quantize(y2 * normalisation, scale);
-            output[o + 3 * w] = KernelMath.Quantize(y3 * normalisation, scale);
-        }
+        RotateRow<TShape, CodeOutput>(input, baseSigns, output, default, scale);
     }
 
     /// <summary>The rotated rows as floats (the A16 path).</summary>
@@ -69,169 +61,68 @@ public static partial class HadamardKernels
     [Specialize(typeof(Hadamard384))]
     [Specialize(typeof(Hadamard512))]
     [Specialize(typeof(Hadamard640))]
+    [Specialize(typeof(Hadamard1536))]
+    [Specialize(typeof(Hadamard4096))]
     [Specialize(typeof(Hadamard5120))]
     public static void HadamardRotate<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output)
         where TShape : IHadamardShape
     {
-        var row = SharedMemory.Allocate<float>(TShape.Width);
-        var signs = SharedMemory.Allocate<Float4>(TShape.BaseOrder * TShape.BaseOrder / 4 + 1);
-        int r = Gpu.BlockIdxX;
-        float normalisation = WalshStages<TShape>(input, baseSigns, row, signs, r);
-        int baseRow = r * TShape.Width;
-        if (TShape.BaseOrder == 1)
+        RotateRow<TShape, FloatOutput>(input, baseSigns, default, output, 1f);
+    }
+
+    /// <summary>
+    /// Row <c>BlockIdxX</c>: the Walsh passes, the dense step (m &gt; 1), each leaving its result in the shared row,
+    /// then the outputs: codes when <typeparamref name="TOutput"/> quantizes, else floats.
+    /// </summary>
+    private static void RotateRow<TShape, TOutput>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
+        float scale) where TShape : IHadamardShape where TOutput : IOutputKind
+    {
+        var row = SharedMemory.Dynamic<float>();
+        var row4 = SharedMemory.Dynamic<Float4>();
+        int rowBase = Gpu.BlockIdxX * TShape.Width;
+        if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, row4);
+        FirstWalshPass<TShape>(input, row, rowBase);
+        Gpu.SyncThreads();
+        if (TShape.WalshSize > HadamardLayout.Chunk) LaterWalshPasses<TShape>(row);
+        if (TShape.BaseOrder > 1) DenseStep<TShape>(row4);
+        WriteRow<TShape, TOutput>(row, rowBase, codes, floats, scale);
+    }
+
+    /// <summary>
+    /// Copies the sign table the dense step reads behind the row (Float4 index n / 4 on), 4 adjacent columns per
+    /// Float4: H_m, or for a Sylvester double (<see cref="HadamardLayout.Doubled"/>) its top-left quarter. Thread a
+    /// copies row a.
+    /// </summary>
+    private static void StageSigns<TShape>(ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<Float4> row4) where TShape : IHadamardShape
+    {
+        int a = Gpu.ThreadIdxX;
+        int quads = HadamardLayout.Tiles(TShape.BaseOrder);
+        if (a < HadamardLayout.SignOrder(TShape.BaseOrder))
         {
-            for (int i = Gpu.ThreadIdxX; i < TShape.Width; i += Gpu.BlockDimX)
-                output[baseRow + i] = row[i] * normalisation;
+            for (int q = 0; q < quads; q++)
+            {
+                int s = a * TShape.BaseOrder + 4 * q;
+                row4[TShape.Width / 4 + a * quads + q] = new Float4(baseSigns[s], baseSigns[s + 1], baseSigns[s + 2], baseSigns[s + 3]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the transformed row (in shared memory; callers end with a barrier) times 1/sqrt(n), coalesced: codes
+    /// through <see cref="ReciprocalQuantization.QuantizeProduct"/> with <c>1/sqrt(n) / scale</c> computed once, or floats.
+    /// </summary>
+    private static void WriteRow<TShape, TOutput>(DeviceSpan<float> row, int rowBase, DeviceSpan<sbyte> codes, DeviceSpan<float> floats, float scale)
+        where TShape : IHadamardShape where TOutput : IOutputKind
+    {
+        float normalisation = (float)(1.0 / Math.Sqrt((double)TShape.Width));
+        if (TOutput.Quantizes)
+        {
+            float productReciprocal = ReciprocalQuantization.ProductReciprocal(normalisation, scale);
+            for (int e = Gpu.ThreadIdxX; e < TShape.Width; e += Gpu.BlockDimX)
+                codes[rowBase + e] = ReciprocalQuantization.QuantizeProduct(row[e], normalisation, scale, productReciprocal);
             return;
         }
-        const int TileOutputs = 4;
-        int w = TShape.WalshSize;
-        int items = TShape.WalshSize * (TShape.BaseOrder / TileOutputs);
-        for (int item = Gpu.ThreadIdxX; item < items; item += Gpu.BlockDimX)
-        {
-            int b = item % w, tile = item / w;
-            DenseTile<TShape>(row, signs, b, tile, out float y0, out float y1, out float y2, out float y3);
-            int o = baseRow + TileOutputs * tile * w + b;
-            output[o] = y0 * normalisation;
-            output[o + w] = y1 * normalisation;
-            output[o + 2 * w] = y2 * normalisation;
-            output[o + 3 * w] = y3 * normalisation;
-        }
-    }
-
-    /// <summary>
-    /// Loads row <paramref name="r"/> and the sign table into shared memory and runs the Walsh-Hadamard butterflies on
-    /// each 2^k segment (stage h pairs i and i + h: a + b, a - b, exactly the model's order). Returns 1/sqrt(n).
-    /// </summary>
-    private static float WalshStages<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> row, DeviceSpan<Float4> signs, int r)
-        where TShape : IHadamardShape
-    {
-        int t = Gpu.ThreadIdxX, threads = Gpu.BlockDimX;
-        int baseRow = r * TShape.Width;
-        if (TShape.WalshSize == 32 || TShape.WalshSize == 64 || TShape.WalshSize == 128)
-            return WalshStagesInWarps<TShape>(input, baseSigns, row, signs, r);
-        for (int i = t; i < TShape.Width; i += threads) row[i] = input[baseRow + i];
-        if (TShape.BaseOrder > 1)
-        {
-            for (int e = t; e < TShape.BaseOrder * TShape.BaseOrder / 4; e += threads)
-                signs[e] = new Float4(baseSigns[4 * e], baseSigns[4 * e + 1], baseSigns[4 * e + 2], baseSigns[4 * e + 3]);
-        }
-        Gpu.SyncThreads();
-        int halfSegment = TShape.WalshSize / 2;
-        int pairs = TShape.Width / 2;
-        int logH = 0;
-        for (int h = 1; h < TShape.WalshSize; h <<= 1)
-        {
-            for (int j = t; j < pairs; j += threads)
-            {
-                int segment = j / halfSegment;
-                int local = j - segment * halfSegment;
-                int block = local >> logH;
-                int offset = local & (h - 1);
-                int i0 = segment * TShape.WalshSize + (block << (logH + 1)) + offset;
-                float a = row[i0], b = row[i0 + h];
-                row[i0] = a + b;
-                row[i0 + h] = a - b;
-            }
-            logH++;
-            Gpu.SyncThreads();
-        }
-        return (float)(1.0 / Math.Sqrt((double)TShape.Width));
-    }
-
-    /// <summary>
-    /// <see cref="WalshStages{TShape}"/> for 2^k in {32, 64, 128}: one warp per segment, lane l holding elements
-    /// l + 32 j (j &lt; 2^k / 32) in registers, loaded straight from global memory (coalesced). Stages h = 1..16 pair
-    /// lanes l and l ^ h through a shuffle (the lower lane keeps a + b, the upper a - b), stages 32 and 64 pair
-    /// registers; the same additions and subtractions, stage by stage, as the shared-memory form. One barrier.
-    /// </summary>
-    private static float WalshStagesInWarps<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> row, DeviceSpan<Float4> signs, int r)
-        where TShape : IHadamardShape
-    {
-        int t = Gpu.ThreadIdxX, threads = Gpu.BlockDimX;
-        int lane = t & 31;
-        int warp = t / 32, warps = threads / 32;
-        int baseRow = r * TShape.Width;
-        const int W = 32;
-        for (int segment = warp; segment < TShape.BaseOrder; segment += warps)
-        {
-            int s0 = segment * TShape.WalshSize + lane;
-            float v0 = input[baseRow + s0];
-            float v1 = 0f, v2 = 0f, v3 = 0f;
-            if (TShape.WalshSize >= 64) v1 = input[baseRow + s0 + W];
-            if (TShape.WalshSize >= 128)
-            {
-                v2 = input[baseRow + s0 + 2 * W];
-                v3 = input[baseRow + s0 + 3 * W];
-            }
-            for (int h = 1; h < W; h <<= 1)
-            {
-                bool upper = (lane & h) != 0;
-                float o0 = Warp.ShuffleXor(v0, h);
-                v0 = upper ? o0 - v0 : v0 + o0;
-                if (TShape.WalshSize >= 64)
-                {
-                    float o1 = Warp.ShuffleXor(v1, h);
-                    v1 = upper ? o1 - v1 : v1 + o1;
-                }
-                if (TShape.WalshSize >= 128)
-                {
-                    float o2 = Warp.ShuffleXor(v2, h);
-                    v2 = upper ? o2 - v2 : v2 + o2;
-                    float o3 = Warp.ShuffleXor(v3, h);
-                    v3 = upper ? o3 - v3 : v3 + o3;
-                }
-            }
-            if (TShape.WalshSize >= 64)
-            {
-                float a0 = v0, a2 = v2;
-                v0 = a0 + v1;
-                v1 = a0 - v1;
-                if (TShape.WalshSize >= 128)
-                {
-                    v2 = a2 + v3;
-                    v3 = a2 - v3;
-                    float b0 = v0, b1 = v1;
-                    v0 = b0 + v2;
-                    v2 = b0 - v2;
-                    v1 = b1 + v3;
-                    v3 = b1 - v3;
-                }
-            }
-            row[s0] = v0;
-            if (TShape.WalshSize >= 64) row[s0 + W] = v1;
-            if (TShape.WalshSize >= 128)
-            {
-                row[s0 + 2 * W] = v2;
-                row[s0 + 3 * W] = v3;
-            }
-        }
-        if (TShape.BaseOrder > 1)
-        {
-            for (int e = t; e < TShape.BaseOrder * TShape.BaseOrder / 4; e += threads)
-                signs[e] = new Float4(baseSigns[4 * e], baseSigns[4 * e + 1], baseSigns[4 * e + 2], baseSigns[4 * e + 3]);
-        }
-        Gpu.SyncThreads();
-        return (float)(1.0 / Math.Sqrt((double)TShape.Width));
-    }
-
-    /// <summary>y[a2] = sum_{a = 0..m-1} H[a, a2] z[a, b] for a2 = 4 tile .. 4 tile + 3, each summed in order of a.</summary>
-    private static void DenseTile<TShape>(DeviceSpan<float> row, DeviceSpan<Float4> signs, int b, int tile, out float y0, out float y1, out float y2, out float y3)
-        where TShape : IHadamardShape
-    {
-        float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
-        for (int a = 0; a < TShape.BaseOrder; a++)
-        {
-            float z = row[a * TShape.WalshSize + b];
-            Float4 s = signs[a * (TShape.BaseOrder / 4) + tile];
-            acc0 = MathF.FusedMultiplyAdd(z, s.X, acc0);
-            acc1 = MathF.FusedMultiplyAdd(z, s.Y, acc1);
-            acc2 = MathF.FusedMultiplyAdd(z, s.Z, acc2);
-            acc3 = MathF.FusedMultiplyAdd(z, s.W, acc3);
-        }
-        y0 = acc0;
-        y1 = acc1;
-        y2 = acc2;
-        y3 = acc3;
+        for (int e = Gpu.ThreadIdxX; e < TShape.Width; e += Gpu.BlockDimX)
+            floats[rowBase + e] = row[e] * normalisation;
     }
 }

@@ -111,6 +111,30 @@ public struct Hadamard640 : IHadamardShape
     public static int WalshSize => 16;
 }
 
+/// <summary>E of mamba-130m: 1536 = 12 x 128.</summary>
+public struct Hadamard1536 : IHadamardShape
+{
+    public static int Width => 1536;
+    public static int BaseOrder => 12;
+    public static int WalshSize => 128;
+}
+
+/// <summary>E of mamba-1.4b and mamba2-1.3b: 4096 = 2^12.</summary>
+public struct Hadamard4096 : IHadamardShape
+{
+    public static int Width => 4096;
+    public static int BaseOrder => 1;
+    public static int WalshSize => 4096;
+}
+
+/// <summary>E of mamba2-8b: 8192 = 2^13 (the Hadamard kernels' later stages take two register passes).</summary>
+public struct Hadamard8192 : IHadamardShape
+{
+    public static int Width => 8192;
+    public static int BaseOrder => 1;
+    public static int WalshSize => 8192;
+}
+
 /// <summary>E of mamba-2.8b and mamba2-2.7b: 5120 = 40 x 128.</summary>
 public struct Hadamard5120 : IHadamardShape
 {

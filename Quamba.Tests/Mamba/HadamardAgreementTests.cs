@@ -47,6 +47,9 @@ public class HadamardAgreementTests
         Check<Hadamard20>();
         Check<Hadamard448>();
         Check<Hadamard640>();
+        Check<Hadamard1536>();
+        Check<Hadamard4096>();
+        Check<Hadamard8192>();
         Check<Hadamard5120>();
 
         static void Check<T>() where T : IHadamardShape

@@ -1,0 +1,54 @@
+namespace Quamba.Kernels.Mamba;
+
+/// <summary>
+/// <see cref="KernelMath.Quantize"/> without an IEEE division per value, for kernels that quantize many values with
+/// one scale. <see cref="QuantizeProduct"/> gives <c>Quantize(y * factor, scale)</c> from <c>t = y * q</c>, with
+/// <c>q = factor * (1 / scale)</c> computed once (<see cref="ProductReciprocal"/>): t and the quotient
+/// <c>fl(fl(y * factor) / scale)</c> that Quantize rounds differ by at most five roundings, less than
+/// <c>5 * 2^-24 |t|</c>, so less than 7.7e-5 while |t| &lt; 256. Hence round(t) is Quantize's code whenever t is more
+/// than 1e-4 away from a rounding boundary k + 1/2; for |t| &gt;= 256 both saturate to the same code. Values near a
+/// boundary (about 2 in 10^4), NaN and infinite products, and a <c>q</c> that is not a normal float take Quantize
+/// itself: the result equals <see cref="KernelMath.Quantize"/> for every input.
+/// </summary>
+public static class ReciprocalQuantization
+{
+    /// <summary>Distance from the nearest integer below which round(t) is certain (0.5 minus the 1e-4 margin).</summary>
+    private const float SafeOffset = 0.4999f;
+
+    /// <summary>Smallest normal float: below it a product loses relative precision.</summary>
+    private const float MinNormal = 1.17549435e-38f;
+
+    /// <summary><c>factor * (1 / scale)</c> when both it and the reciprocal are normal floats, else NaN (every value then takes the exact path).</summary>
+    public static float ProductReciprocal(float factor, float scale)
+    {
+        float r = 1f / scale;
+        float q = factor * r;
+        return IsNormal(r) && IsNormal(q) ? q : float.NaN;
+    }
+
+    /// <summary><see cref="ProductReciprocal"/> with factor 1: the reciprocal of the scale.</summary>
+    public static float Reciprocal(float scale) => ProductReciprocal(1f, scale);
+
+    /// <summary>Equals <c>KernelMath.Quantize(value, scale)</c>; <paramref name="reciprocal"/> is <see cref="Reciprocal"/>(scale).</summary>
+    public static sbyte Quantize(float value, float scale, float reciprocal) => QuantizeProduct(value, 1f, scale, reciprocal);
+
+    /// <summary>
+    /// Equals <c>KernelMath.Quantize(y * factor, scale)</c>; <paramref name="productReciprocal"/> is
+    /// <see cref="ProductReciprocal"/>(factor, scale).
+    /// </summary>
+    public static sbyte QuantizeProduct(float y, float factor, float scale, float productReciprocal)
+    {
+        float t = y * productReciprocal;
+        float nearest = MathF.Round(t);
+        // Branch-free on the common path: the clamp also saturates large |t| correctly.
+        int code = Math.Clamp((int)nearest, -128, 127);
+        // NaN (a NaN value or q, or an infinite t) fails this test and takes the exact path.
+        return MathF.Abs(t - nearest) < SafeOffset ? (sbyte)code : KernelMath.Quantize(y * factor, scale);
+    }
+
+    private static bool IsNormal(float x)
+    {
+        float magnitude = MathF.Abs(x);
+        return magnitude >= MinNormal && magnitude <= float.MaxValue;
+    }
+}

@@ -16,10 +16,17 @@ internal sealed class QuantizationCliOptions
     public Option<int> Length { get; } = new("--calib-length") { Description = "Tokens per calibration sample.", DefaultValueFactory = _ => 512 };
     public Option<string?> Layers { get; } = new("--layers") { Description = "w4ax: a file with one precision (w4a8 or w4a16) per layer, in order." };
     public Option<int> GroupSize { get; } = new("--group-size") { Description = "Columns per scale of 4-bit weights (even).", DefaultValueFactory = _ => 128 };
+    public Option<bool> ScaleSearch { get; } = new("--scale-search") { Description = "4-bit group scales from a clip search (false: abs-max).", DefaultValueFactory = _ => true };
+    public Option<bool> ActOrder { get; } = new("--act-order") { Description = "GPTQ in activation order with static groups (false: original column order).", DefaultValueFactory = _ => true };
+    public Option<bool> EmbeddingGptq { get; } = new("--embedding-gptq") { Description = "With --gptq: GPTQ the tied embedding for lm_head's input (false: round to nearest).", DefaultValueFactory = _ => true };
+    public Option<double> EmbeddingDampening { get; } = new("--embedding-damp") { Description = "GPTQ dampening of the embedding / lm_head, a fraction of the mean Hessian diagonal.", DefaultValueFactory = _ => 0.01 };
+    public Option<int> EmbeddingBits { get; } = new("--embedding-bits") { Description = "Bits of the embedding / lm_head at 4-bit precisions: 4 (groups) or 8 (per row).", DefaultValueFactory = _ => 4 };
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[Model, Precision, Recipe, Gptq, Calib, Samples, Length, Layers, GroupSize]) command.Options.Add(option);
+        foreach (Option option in (Option[])[Model, Precision, Recipe, Gptq, Calib, Samples, Length, Layers, GroupSize,
+                     ScaleSearch, ActOrder, EmbeddingGptq, EmbeddingDampening, EmbeddingBits])
+            command.Options.Add(option);
     }
 
     /// <summary>Validates the options (one clear message per mistake) and reads the --layers file.</summary>
@@ -38,6 +45,10 @@ internal sealed class QuantizationCliOptions
             throw new ArgumentException($"--layers applies to --precision w4ax only, not {precision.Name()}.");
         int group = result.GetValue(GroupSize);
         if (group < 2 || group % 2 != 0) throw new ArgumentException($"--group-size must be even and at least 2, got {group}.");
+        int embeddingBits = result.GetValue(EmbeddingBits);
+        if (embeddingBits is not (4 or 8)) throw new ArgumentException($"--embedding-bits must be 4 or 8, got {embeddingBits}.");
+        double embeddingDamp = result.GetValue(EmbeddingDampening);
+        if (!(embeddingDamp >= 0) || !double.IsFinite(embeddingDamp)) throw new ArgumentException($"--embedding-damp must be a finite fraction >= 0 (0.01 = 1%), got {embeddingDamp}.");
         int layerCount = Quamba.Model.Checkpoints.ModelConfig.Load(modelDirectory).NumLayers;
         return new QuantizationOptions
         {
@@ -49,6 +60,11 @@ internal sealed class QuantizationCliOptions
             CalibrationLength = result.GetValue(Length),
             LayerPrecisions = layersPath is null ? null : LayerPrecisionFile.Read(layersPath, layerCount),
             GroupSize = group,
+            ScaleSearch = result.GetValue(ScaleSearch),
+            ActOrder = result.GetValue(ActOrder),
+            EmbeddingGptq = result.GetValue(EmbeddingGptq),
+            EmbeddingDampening = embeddingDamp,
+            EmbeddingBits = embeddingBits,
         };
     }
 

@@ -8,29 +8,38 @@ internal static class LinearQuantizer
 {
     /// <param name="segments">int8 per-output-segment row ranges; null for one scale per tensor.</param>
     /// <param name="hessian">GPTQ's Hessian of the layer input; null for round-to-nearest.</param>
+    /// <param name="gptq">The solver's settings when <paramref name="hessian"/> is given.</param>
     public static LinearManifest Int8(IDictionary<string, StoredTensor> tensors, string prefix, float[] weights, int rows, int columns,
-        IReadOnlyList<RowRange>? segments, double[]? hessian)
+        IReadOnlyList<RowRange>? segments, double[]? hessian, GptqOptions? gptq = null)
     {
         var granularity = segments is null ? Int8WeightGranularity.PerTensor : Int8WeightGranularity.PerOutputSegment;
-        var m = hessian is null
-            ? Int8WeightQuantizer.Quantize(weights, rows, columns, granularity, segments)
-            : GptqQuantizer.QuantizeInt8(weights, rows, columns, hessian, granularity, segments);
-        return StoreInt8(tensors, prefix, m, hessian is null ? "rtn" : "gptq");
+        return Int8(tensors, prefix, weights, rows, columns, granularity, segments, hessian, gptq);
     }
 
     /// <summary>int8 with one scale per output row (the embedding's per-row scales).</summary>
-    public static LinearManifest Int8PerRow(IDictionary<string, StoredTensor> tensors, string prefix, float[] weights, int rows, int columns) =>
-        StoreInt8(tensors, prefix, Int8WeightQuantizer.QuantizePerOutputChannel(weights, rows, columns), "rtn");
+    public static LinearManifest Int8PerRow(IDictionary<string, StoredTensor> tensors, string prefix, float[] weights, int rows, int columns,
+        double[]? hessian, GptqOptions? gptq) =>
+        Int8(tensors, prefix, weights, rows, columns, Int8WeightGranularity.PerOutputChannel, null, hessian, gptq);
 
+    /// <param name="scaleSearch">RTN's clip search (GPTQ takes its own from <paramref name="gptq"/>); null for abs-max scales.</param>
     public static LinearManifest Int4(IDictionary<string, StoredTensor> tensors, string prefix, float[] weights, int rows, int columns,
-        int groupSize, double[]? hessian)
+        int groupSize, double[]? hessian, GptqOptions? gptq, Int4ScaleSearch? scaleSearch)
     {
         var m = hessian is null
-            ? Int4WeightQuantizer.RoundToNearest(weights, rows, columns, groupSize)
-            : GptqQuantizer.QuantizeInt4(weights, rows, columns, hessian, groupSize);
+            ? Int4WeightQuantizer.RoundToNearest(weights, rows, columns, groupSize, scaleSearch)
+            : GptqQuantizer.QuantizeInt4(weights, rows, columns, hessian, groupSize, gptq);
         tensors[QuantizedTensorNames.Weight(prefix)] = StoredTensor.UInt8(m.Packed, rows, m.BytesPerRow);
         tensors[QuantizedTensorNames.WeightScale(prefix)] = StoredTensor.Float32(m.Scales, rows, m.GroupsPerRow);
         return new LinearManifest { Format = "int4", GroupSize = groupSize, Method = hessian is null ? "rtn" : "gptq" };
+    }
+
+    private static LinearManifest Int8(IDictionary<string, StoredTensor> tensors, string prefix, float[] weights, int rows, int columns,
+        Int8WeightGranularity granularity, IReadOnlyList<RowRange>? segments, double[]? hessian, GptqOptions? gptq)
+    {
+        var m = hessian is null
+            ? Int8WeightQuantizer.Quantize(weights, rows, columns, granularity, segments)
+            : GptqQuantizer.QuantizeInt8(weights, rows, columns, hessian, granularity, segments, gptq);
+        return StoreInt8(tensors, prefix, m, hessian is null ? "rtn" : "gptq");
     }
 
     private static LinearManifest StoreInt8(IDictionary<string, StoredTensor> tensors, string prefix, QuantizedInt8Matrix m, string method)

@@ -22,6 +22,30 @@ public sealed record QuantizationOptions
 
     public double PercentileAlpha { get; init; } = PercentileObserver.DefaultAlpha;
     public int GroupSize { get; init; } = QuantizedInt4Matrix.DefaultGroupSize;
+
+    /// <summary>4-bit group scales from a clip search (<see cref="Int4ScaleSearch"/>) instead of the abs-max, for RTN and GPTQ.</summary>
+    public bool ScaleSearch { get; init; } = true;
+
+    /// <summary>GPTQ in activation order with static groups (<see cref="GptqOptions.ActOrder"/>).</summary>
+    public bool ActOrder { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="Gptq"/>: the tied embedding table is GPTQ'd for its lm_head use, with the Hessian of lm_head's
+    /// input (the final normed hidden state); lookups read the same codes. False: round to nearest.
+    /// </summary>
+    public bool EmbeddingGptq { get; init; } = true;
+
+    /// <summary>GPTQ dampening of the embedding / lm_head (a fraction of its Hessian's mean diagonal).</summary>
+    public double EmbeddingDampening { get; init; } = 0.01;
+
+    /// <summary>Bits of the embedding (and an untied lm_head) at 4-bit precisions: 4 (groups) or 8 (per row).</summary>
+    public int EmbeddingBits { get; init; } = 4;
+
+    /// <summary>The GPTQ settings these options imply for the layers' linears.</summary>
+    internal GptqOptions LayerGptq => new() { ActOrder = ActOrder, ScaleSearch = Int4Search };
+
+    /// <summary>The clip search, or null for abs-max scales.</summary>
+    internal Int4ScaleSearch? Int4Search => ScaleSearch ? Int4ScaleSearch.Default : null;
 }
 
 /// <summary>Progress of one stage of <see cref="ModelQuantizer"/>: <see cref="Done"/> of <see cref="Total"/> steps.</summary>

@@ -109,26 +109,27 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
         };
     }
 
-    /// <summary>Embedding (and an untied lm_head): int8 per row for W8A8, int4 groups otherwise; the final norm in float.</summary>
+    /// <summary>
+    /// Embedding (and an untied lm_head): int8 per row for W8A8 (or <see cref="QuantizationOptions.EmbeddingBits"/> 8),
+    /// int4 groups otherwise; the final norm in float. With GPTQ the table is solved for lm_head with the Hessian of its
+    /// input (the final normed hidden state): as lm_head it produces every logit, while a lookup is one row among the
+    /// residual stream's many contributions; lookups read the same codes.
+    /// </summary>
     public HeadManifest Head(LayerPrecision precision)
     {
         var c = _c;
         int v = c.VocabSize, d = c.HiddenSize;
         string embeddingName = floats.EmbeddingName;
         string prefix = embeddingName[..^".weight".Length];
-        float[] table = floats[embeddingName];
-        // The tied table serves both lookup and lm_head, so it is never GPTQ'd for lm_head's inputs: round to nearest.
-        var embedding = precision == LayerPrecision.W8A8
-            ? LinearQuantizer.Int8PerRow(Tensors, prefix, table, v, d)
-            : LinearQuantizer.Int4(Tensors, prefix, table, v, d, options.GroupSize, null);
-        LinearManifest? lmHead = null;
-        if (!c.TieWordEmbeddings)
-        {
-            float[] head = floats[Models.TensorNames.LmHead];
-            lmHead = precision == LayerPrecision.W8A8
-                ? LinearQuantizer.Int8PerRow(Tensors, QuantizedTensorNames.LmHead, head, v, d)
-                : LinearQuantizer.Int4(Tensors, QuantizedTensorNames.LmHead, head, v, d, options.GroupSize, collector?.HeadHessian?.GetHessian());
-        }
+        bool int8 = precision == LayerPrecision.W8A8 || options.EmbeddingBits == 8;
+        double[]? hessian = options.Gptq ? (collector?.HeadHessian ?? throw new InvalidOperationException("GPTQ needs the Hessian of lm_head's input")).GetHessian() : null;
+        var gptq = options.LayerGptq with { DampeningFraction = options.EmbeddingDampening };
+        LinearManifest Table(string name, float[] weights, double[]? h) => int8
+            ? LinearQuantizer.Int8PerRow(Tensors, name, weights, v, d, h, gptq)
+            : LinearQuantizer.Int4(Tensors, name, weights, v, d, options.GroupSize, h, gptq, options.Int4Search);
+
+        var embedding = Table(prefix, floats[embeddingName], c.TieWordEmbeddings && options.EmbeddingGptq ? hessian : null);
+        LinearManifest? lmHead = c.TieWordEmbeddings ? null : Table(QuantizedTensorNames.LmHead, floats[Models.TensorNames.LmHead], hessian);
         if (precision.HasInt8Activations())
             Scalar(QuantizedTensorNames.HeadInputScale, (collector ?? throw new InvalidOperationException("int8 head activations need calibration")).Head.Scale);
         Float(QuantizedTensorNames.FinalNorm);
@@ -153,8 +154,8 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
     {
         double[]? h = options.Gptq ? (hessian ?? throw new InvalidOperationException($"GPTQ needs the Hessian of {prefix}")).GetHessian() : null;
         return precision.WeightBits() == 8
-            ? LinearQuantizer.Int8(Tensors, prefix, weights, rows, columns, segments, h)
-            : LinearQuantizer.Int4(Tensors, prefix, weights, rows, columns, options.GroupSize, h);
+            ? LinearQuantizer.Int8(Tensors, prefix, weights, rows, columns, segments, h, options.LayerGptq)
+            : LinearQuantizer.Int4(Tensors, prefix, weights, rows, columns, options.GroupSize, h, options.LayerGptq, options.Int4Search);
     }
 
     private void Float(string name) => Tensors[name] = StoredTensor.Float32(floats[name], floats.Shape(name));

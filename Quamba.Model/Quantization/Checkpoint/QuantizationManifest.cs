@@ -19,6 +19,9 @@ public sealed record QuantizationManifest
 
     public required bool Gptq { get; init; }
 
+    /// <summary>GPTQ ran layer by layer, each layer's Hessians taken with the layers below it quantized.</summary>
+    public bool SequentialGptq { get; init; }
+
     /// <summary>Every block's RMSNorm gamma is folded into in_proj (the stored norm weights are ones).</summary>
     public required bool NormFolded { get; init; }
 

@@ -26,6 +26,9 @@ public sealed record QuantizationOptions
     /// <summary>4-bit group scales from a clip search (<see cref="Int4ScaleSearch"/>) instead of the abs-max, for RTN and GPTQ.</summary>
     public bool ScaleSearch { get; init; } = true;
 
+    /// <summary>GPTQ layer by layer, each layer's Hessians collected with the layers below it quantized (<see cref="SequentialGptq"/>).</summary>
+    public bool SequentialGptq { get; init; }
+
     /// <summary>GPTQ in activation order with static groups (<see cref="GptqOptions.ActOrder"/>).</summary>
     public bool ActOrder { get; init; } = true;
 
@@ -38,11 +41,16 @@ public sealed record QuantizationOptions
     /// <summary>GPTQ dampening of the embedding / lm_head (a fraction of its Hessian's mean diagonal).</summary>
     public double EmbeddingDampening { get; init; } = 0.01;
 
+    /// <summary>Columns per scale of a 4-bit embedding (and untied lm_head); null: <see cref="GroupSize"/>.</summary>
+    public int? EmbeddingGroupSize { get; init; }
+
     /// <summary>Bits of the embedding (and an untied lm_head) at 4-bit precisions: 4 (groups) or 8 (per row).</summary>
     public int EmbeddingBits { get; init; } = 4;
 
     /// <summary>The GPTQ settings these options imply for the layers' linears.</summary>
-    internal GptqOptions LayerGptq => new() { ActOrder = ActOrder, ScaleSearch = Int4Search };
+    internal GptqOptions LayerGptq => new() { ActOrder = ActOrder, ScaleSearch = Int4Search,
+        RefitScales = Environment.GetEnvironmentVariable("EXP_REFIT") == "1",
+        HessianWeightedScaleSearch = Environment.GetEnvironmentVariable("EXP_UNIFORM") != "1" };
 
     /// <summary>The clip search, or null for abs-max scales.</summary>
     internal Int4ScaleSearch? Int4Search => ScaleSearch ? Int4ScaleSearch.Default : null;

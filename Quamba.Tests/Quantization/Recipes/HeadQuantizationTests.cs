@@ -56,7 +56,7 @@ public sealed class HeadQuantizationTests
 
         // GPTQ lowers lm_head's error on the calibration inputs (the Hessian it was solved with).
         var c = prepared.Transformed.Config;
-        double[] h = prepared.Collector!.HeadHessian!.GetHessian();
+        double[] h = prepared.Collector!.Hessians!.Head!.GetHessian();
         string name = prepared.Transformed.EmbeddingName;
         float[] w = prepared.Transformed[name];
         double eGptq = HeadError(h, w, Table(gptq, name), c.VocabSize, c.HiddenSize), eRtn = HeadError(h, w, Table(rtn, name), c.VocabSize, c.HiddenSize);

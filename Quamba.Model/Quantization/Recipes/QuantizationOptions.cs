@@ -48,9 +48,7 @@ public sealed record QuantizationOptions
     public int EmbeddingBits { get; init; } = 4;
 
     /// <summary>The GPTQ settings these options imply for the layers' linears.</summary>
-    internal GptqOptions LayerGptq => new() { ActOrder = ActOrder, ScaleSearch = Int4Search,
-        RefitScales = Environment.GetEnvironmentVariable("EXP_REFIT") == "1",
-        HessianWeightedScaleSearch = Environment.GetEnvironmentVariable("EXP_UNIFORM") != "1" };
+    internal GptqOptions LayerGptq => new() { ActOrder = ActOrder, ScaleSearch = Int4Search };
 
     /// <summary>The clip search, or null for abs-max scales.</summary>
     internal Int4ScaleSearch? Int4Search => ScaleSearch ? Int4ScaleSearch.Default : null;

@@ -7,11 +7,10 @@ namespace Quamba.Model.Quantization.Weights;
 /// </summary>
 internal sealed class GptqHessian
 {
-    private GptqHessian(int[] order, float[] diagonal, double[] dampened, float[] u)
+    private GptqHessian(int[] order, float[] diagonal, float[] u)
     {
         Order = order;
         Diagonal = diagonal;
-        Dampened = dampened;
         U = u;
     }
 
@@ -20,9 +19,6 @@ internal sealed class GptqHessian
 
     /// <summary>H's diagonal in the original column order, before dampening (0 for dead inputs).</summary>
     public float[] Diagonal { get; }
-
-    /// <summary>The dampened H (dead diagonals 1) in the original column order: the objective GPTQ minimises.</summary>
-    public double[] Dampened { get; }
 
     /// <summary><c>H_perm^{-1} = U^T U</c>, U upper, float, row-major, in solver order.</summary>
     public float[] U { get; }
@@ -57,8 +53,6 @@ internal sealed class GptqHessian
                 h[i * n + j] = i == j ? fixedDiagonal[order[i]] : hessian[order[i] * n + order[j]];
         double damp = options.DampeningFraction * fixedDiagonal.Average();
         for (int i = 0; i < n; i++) h[i * n + i] += damp;
-        var dampened = (double[])hessian.Clone();
-        for (int i = 0; i < n; i++) dampened[i * n + i] = fixedDiagonal[i] + damp;
 
         const string Fix = "raise GptqOptions.DampeningFraction (e.g. 0.1) or calibrate with more activation rows than input columns";
         if (!Cholesky.TryFactorLower(h, n, out double[] l))
@@ -71,6 +65,6 @@ internal sealed class GptqHessian
         for (int i = 0; i < n; i++)
             for (int j = i; j < n; j++)
                 u[i * n + j] = (float)l2[j * n + i]; // U = L2^T
-        return new GptqHessian(order, diagonal, dampened, u);
+        return new GptqHessian(order, diagonal, u);
     }
 }

@@ -23,9 +23,6 @@ public sealed record GptqOptions
     /// <summary>Weight the clip search's squared error by the Hessian diagonal of each column (else uniform).</summary>
     public bool HessianWeightedScaleSearch { get; init; } = true;
 
-    /// <summary>After the solve, each row's group scales refitted by least squares on the Hessian-weighted error (<see cref="Int4ScaleRefit"/>).</summary>
-    public bool RefitScales { get; init; }
-
     internal void Validate()
     {
         if (!(DampeningFraction >= 0) || !double.IsFinite(DampeningFraction))

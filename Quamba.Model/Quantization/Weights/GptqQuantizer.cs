@@ -32,8 +32,7 @@ public static class GptqQuantizer
             ? Int4GptqCodec.Static(w, rows, columns, groupSize, options.ScaleSearch, importance)
             : Int4GptqCodec.Dynamic(rows, columns, groupSize, options.ScaleSearch, importance);
         byte[] codes = Solve(w, rows, columns, h, options.BlockSize, codec);
-        var m = new QuantizedInt4Matrix(rows, columns, groupSize, Int4Packing.Pack(codes, rows, columns), codec.Scales);
-        return options.RefitScales ? Int4ScaleRefit.Refit(m, w, h.Dampened) : m;
+        return new QuantizedInt4Matrix(rows, columns, groupSize, Int4Packing.Pack(codes, rows, columns), codec.Scales);
     }
 
     /// <summary>8-bit GPTQ with fixed abs-max scales of the original weight at the given granularity.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Quamba.Model.Quantization.Recipes;
 using Spectre.Console;
 
@@ -72,6 +73,20 @@ internal sealed class QuantizationCliOptions
             EmbeddingGroupSize = embeddingGroup,
             EmbeddingBits = embeddingBits,
         };
+    }
+
+    /// <summary>One line naming the options that shape the weights, e.g. "quamba2 w4a16, gptq (act-order, embedding damp 1), clip-searched scales, groups of 128".</summary>
+    public static string Describe(QuantizationOptions o)
+    {
+        var gptq = new List<string>();
+        if (o.ActOrder) gptq.Add("act-order");
+        if (o.SequentialGptq) gptq.Add("sequential");
+        gptq.Add(o.EmbeddingGptq ? $"embedding damp {o.EmbeddingDampening.ToString(CultureInfo.InvariantCulture)}" : "embedding rtn");
+        string groups = o.EmbeddingGroupSize is int e && e != o.GroupSize ? $"groups of {o.GroupSize} (embedding {e})" : $"groups of {o.GroupSize}";
+        return $"{o.Recipe.Name()} {o.Precision.Name()}"
+            + (o.Gptq ? $", gptq ({string.Join(", ", gptq)})" : ", round to nearest")
+            + (o.ScaleSearch ? ", clip-searched scales" : ", abs-max scales")
+            + $", {groups}" + (o.EmbeddingBits == 8 ? ", 8-bit embedding" : "");
     }
 
     /// <summary>Runs <paramref name="work"/> with a Spectre.Console progress display on stderr (one bar per stage).</summary>

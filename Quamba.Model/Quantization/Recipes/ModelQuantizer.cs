@@ -89,6 +89,8 @@ public static class ModelQuantizer
             Precision = options.Precision.Name(),
             Gptq = options.Gptq,
             SequentialGptq = options.Gptq && options.SequentialGptq,
+            ActOrder = options.Gptq && options.ActOrder,
+            ScaleSearch = options.ScaleSearch && (prepared.Precisions.Any(p => p.WeightBits() == 4) || head.Embedding.Format == "int4"),
             NormFolded = true,
             HadamardOutProj = recipe.HadamardY,
             XObserver = recipe.PercentileX ? "percentile" : "absmax",

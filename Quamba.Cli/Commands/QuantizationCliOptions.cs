@@ -21,7 +21,7 @@ internal sealed class QuantizationCliOptions
     public Option<bool> Sequential { get; } = new("--sequential") { Description = "With --gptq: GPTQ layer by layer, each layer's Hessians taken with the layers below it quantized (one calibration pass per layer)." };
     public Option<bool> ActOrder { get; } = new("--act-order") { Description = "GPTQ in activation order with static groups (false: original column order).", DefaultValueFactory = _ => true };
     public Option<bool> EmbeddingGptq { get; } = new("--embedding-gptq") { Description = "With --gptq: GPTQ the tied embedding for lm_head's input (false: round to nearest).", DefaultValueFactory = _ => true };
-    public Option<double> EmbeddingDampening { get; } = new("--embedding-damp") { Description = "GPTQ dampening of the embedding / lm_head, a fraction of the mean Hessian diagonal.", DefaultValueFactory = _ => 0.01 };
+    public Option<double> EmbeddingDampening { get; } = new("--embedding-damp") { Description = "GPTQ dampening of the embedding / lm_head, a fraction of the mean Hessian diagonal.", DefaultValueFactory = _ => 1.0 };
     public Option<int?> EmbeddingGroupSize { get; } = new("--embedding-group-size") { Description = "Columns per scale of a 4-bit embedding / lm_head (even). Default: --group-size." };
     public Option<int> EmbeddingBits { get; } = new("--embedding-bits") { Description = "Bits of the embedding / lm_head at 4-bit precisions: 4 (groups) or 8 (per row).", DefaultValueFactory = _ => 4 };
 

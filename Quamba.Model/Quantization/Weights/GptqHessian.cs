@@ -17,7 +17,10 @@ internal sealed class GptqHessian
     /// <summary>Solver column i is original column <c>Order[i]</c>.</summary>
     public int[] Order { get; }
 
-    /// <summary>H's diagonal in the original column order, before dampening (0 for dead inputs).</summary>
+    /// <summary>
+    /// The diagonal of the dampened H that GPTQ minimises the error on, in the original column order (dead inputs: their
+    /// weights are 0 whatever it says): the scale search's per-column importance.
+    /// </summary>
     public float[] Diagonal { get; }
 
     /// <summary><c>H_perm^{-1} = U^T U</c>, U upper, float, row-major, in solver order.</summary>
@@ -37,7 +40,6 @@ internal sealed class GptqHessian
             double v = hessian[i * n + i];
             if (!double.IsFinite(v) || v < 0)
                 throw new ArgumentException($"hessian[{i}, {i}] is {v}; a Hessian X^T X has finite non-negative diagonal entries.", nameof(hessian));
-            diagonal[i] = (float)v;
             fixedDiagonal[i] = v == 0 ? 1 : v;
             if (v == 0)
                 for (int r = 0; r < rows; r++) w[r * columns + i] = 0; // an input that is always zero: its weights cannot matter
@@ -52,6 +54,7 @@ internal sealed class GptqHessian
             for (int j = 0; j < n; j++)
                 h[i * n + j] = i == j ? fixedDiagonal[order[i]] : hessian[order[i] * n + order[j]];
         double damp = options.DampeningFraction * fixedDiagonal.Average();
+        for (int i = 0; i < n; i++) diagonal[i] = (float)(fixedDiagonal[i] + damp);
         for (int i = 0; i < n; i++) h[i * n + i] += damp;
 
         const string Fix = "raise GptqOptions.DampeningFraction (e.g. 0.1) or calibrate with more activation rows than input columns";

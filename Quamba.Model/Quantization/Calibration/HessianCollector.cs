@@ -11,14 +11,17 @@ internal sealed record LayerHessians(HessianAccumulator InProj, HessianAccumulat
 /// <summary>
 /// Accumulates GPTQ Hessians (<see cref="HessianAccumulator"/>) of the inputs of the quantized linears of chosen layers,
 /// and of lm_head's input (the final normed hidden state), one sample per calibration window. out_proj's input is taken
-/// as out_proj sees it: rotated by the Hadamard transform when the recipe fuses one into out_proj.
+/// as out_proj sees it: rotated by the Hadamard transform when the recipe fuses one into out_proj. Without lm_head it
+/// needs each forward pass only up to its last layer's out_proj input, and says so (<see cref="IPartialActivationObserver"/>).
 /// </summary>
-internal sealed class HessianCollector : IActivationObserver
+internal sealed class HessianCollector : IPartialActivationObserver
 {
     private readonly ModelConfig _config;
     private readonly HadamardTransform? _hadamard;
     private readonly LayerHessians?[] _layers;
     private readonly SampleGather _gather = new();
+    private readonly int _lastLayer;
+    private int _expectedRows, _lastSiteRows;
 
     public HessianCollector(ModelConfig config, HadamardTransform? hadamard, IEnumerable<int> layers, bool head)
     {
@@ -30,7 +33,13 @@ internal sealed class HessianCollector : IActivationObserver
             _layers[l] = new LayerHessians(new HessianAccumulator(d),
                 config.Architecture == MambaArchitecture.Mamba1 ? new HessianAccumulator(e) : null, new HessianAccumulator(e));
         Head = head ? new HessianAccumulator(d) : null;
+        _lastLayer = head ? -1 : layers.DefaultIfEmpty(-1).Max();
     }
+
+    public void BeginForward(int rows) => (_expectedRows, _lastSiteRows) = (rows, 0);
+
+    /// <summary>Without lm_head: every row of the current Forward has reached the last collected layer's out_proj input.</summary>
+    public bool Satisfied => _lastLayer >= 0 && _expectedRows > 0 && _lastSiteRows >= _expectedRows;
 
     /// <summary>lm_head's input Hessian (null when not collected).</summary>
     public HessianAccumulator? Head { get; }
@@ -69,5 +78,6 @@ internal sealed class HessianCollector : IActivationObserver
             if (rotate) _hadamard!.TransformRows(sample, block.Length);
             target.Add(sample, block.Length);
         }
+        if (site == ActivationSite.OutProjInput && layer == _lastLayer) _lastSiteRows += block.Batch * block.Length;
     }
 }

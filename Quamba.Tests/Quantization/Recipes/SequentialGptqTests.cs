@@ -1,4 +1,8 @@
+using Quamba.Model.Models;
+using Quamba.Model.Quantization.Calibration;
 using Quamba.Model.Quantization.Execution;
+using Quamba.Model.Quantization.Hadamard;
+using Quamba.Model.Tokenization;
 using Quamba.Model.Quantization.Recipes;
 using Quamba.Tests.Model;
 
@@ -33,5 +37,43 @@ public sealed class SequentialGptqTests
         using var model = QuantizedMambaModel.Create(sequential);
         var tokens = TestModels.ReadPrompt(name, 0).InputIds;
         Assert.All(QuantizationTestModels.PrefillLogits(model, tokens), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void APassStoppedAfterItsLastLayerCollectsTheSameHessians()
+    {
+        // Layer 2's Hessians alone stop every Forward after layer 2; with lm_head's too the passes run to the end.
+        string directory = TestModels.Directory("mamba1-tiny");
+        using var model = MambaModel.Load(directory);
+        var c = model.Config;
+        var data = CalibrationData.Load(QuantizationTestModels.CalibrationFile, BpeTokenizer.FromFile(Path.Combine(directory, "tokenizer.json")), 5, 64);
+        var hadamard = HadamardTransform.Create(c.IntermediateSize);
+        var partial = new LayerRecorder(new HessianCollector(c, hadamard, [2], head: false));
+        var full = new HessianCollector(c, hadamard, [2], head: true);
+        var ct = TestContext.Current.CancellationToken;
+        CalibrationRunner.Run(model, data, partial, null, ct);
+        CalibrationRunner.Run(model, data, full, null, ct);
+        Assert.Equal(2, partial.DeepestLayer); // stopped before layer 3
+        var hessians = partial.Inner.Layer(2);
+        Assert.Equal(5 * 64, hessians.OutProj.RowCount);
+        Assert.Equal(full.Layer(2).InProj.GetHessian(), hessians.InProj.GetHessian());
+        Assert.Equal(full.Layer(2).XProj!.GetHessian(), hessians.XProj!.GetHessian());
+        Assert.Equal(full.Layer(2).OutProj.GetHessian(), hessians.OutProj.GetHessian());
+        Assert.Equal(5 * 64, full.Head!.RowCount);
+    }
+
+    /// <summary>Records the deepest layer a forward pass reported.</summary>
+    private sealed class LayerRecorder(HessianCollector inner) : IPartialActivationObserver
+    {
+        public HessianCollector Inner => inner;
+        public int DeepestLayer { get; private set; } = -1;
+        public bool Satisfied => inner.Satisfied;
+        public void BeginForward(int rows) => inner.BeginForward(rows);
+
+        public void Observe(ActivationSite site, int layer, ActivationBlock block)
+        {
+            DeepestLayer = Math.Max(DeepestLayer, layer);
+            inner.Observe(site, layer, block);
+        }
     }
 }

@@ -99,23 +99,7 @@ public class GptqTests
         return x;
     }
 
-    /// <summary>The error GPTQ minimises: <c>sum_r (w_r - q_r)^T H (w_r - q_r)</c>.</summary>
-    private static double HessianWeightedError(double[] h, float[] w, float[] q)
-    {
-        double total = 0;
-        var delta = new double[Columns];
-        for (int r = 0; r < Rows; r++)
-        {
-            for (int c = 0; c < Columns; c++) delta[c] = (double)w[r * Columns + c] - q[r * Columns + c];
-            for (int i = 0; i < Columns; i++)
-            {
-                double row = 0;
-                for (int j = 0; j < Columns; j++) row += h[i * Columns + j] * delta[j];
-                total += delta[i] * row;
-            }
-        }
-        return total;
-    }
+    private static double HessianWeightedError(double[] h, float[] w, float[] q) => QuantTestData.HessianWeightedError(h, w, q, Rows, Columns);
 
     private static readonly GptqOptions Plain = new() { ActOrder = false, ScaleSearch = null };
     private static readonly GptqOptions ActOrderOnly = new() { ActOrder = true, ScaleSearch = null };

@@ -16,24 +16,6 @@ public sealed class HeadQuantizationTests
         return new StoredTensorReader(q).Linear(embeddingName[..^".weight".Length], q.Manifest.Head.Embedding, c.VocabSize, c.HiddenSize, 1f, "head.embedding").DequantizeWeights();
     }
 
-    /// <summary><c>sum_v (w_v - q_v)^T H (w_v - q_v)</c> over the table's rows: lm_head's output error on the calibration inputs.</summary>
-    private static double HeadError(double[] h, float[] w, float[] q, int rows, int d)
-    {
-        double total = 0;
-        var delta = new double[d];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < d; c++) delta[c] = (double)w[r * d + c] - q[r * d + c];
-            for (int i = 0; i < d; i++)
-            {
-                double s = 0;
-                for (int j = 0; j < d; j++) s += h[i * d + j] * delta[j];
-                total += delta[i] * s;
-            }
-        }
-        return total;
-    }
-
     [Fact]
     public void WithGptqTheTiedEmbeddingIsSolvedForLmHeadsInput()
     {
@@ -54,12 +36,13 @@ public sealed class HeadQuantizationTests
                 Assert.True(tensor.Bytes.AsSpan().SequenceEqual(gptq.Tensors[key].Bytes), $"{key} differs");
         }
 
-        // GPTQ lowers lm_head's error on the calibration inputs (the Hessian it was solved with).
+        // GPTQ lowers lm_head's error on the calibration inputs (it was solved on that Hessian, dampened).
         var c = prepared.Transformed.Config;
         double[] h = prepared.Collector!.Hessians!.Head!.GetHessian();
         string name = prepared.Transformed.EmbeddingName;
         float[] w = prepared.Transformed[name];
-        double eGptq = HeadError(h, w, Table(gptq, name), c.VocabSize, c.HiddenSize), eRtn = HeadError(h, w, Table(rtn, name), c.VocabSize, c.HiddenSize);
+        double eGptq = QuantTestData.HessianWeightedError(h, w, Table(gptq, name), c.VocabSize, c.HiddenSize);
+        double eRtn = QuantTestData.HessianWeightedError(h, w, Table(rtn, name), c.VocabSize, c.HiddenSize);
         Assert.True(eGptq < 0.9 * eRtn, $"lm_head error with GPTQ {eGptq} is not 10% below RTN's {eRtn}");
     }
 

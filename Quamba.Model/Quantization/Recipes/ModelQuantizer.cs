@@ -30,6 +30,8 @@ public static class ModelQuantizer
         IProgress<QuantizationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.EmbeddingBits is not (4 or 8))
+            throw new ArgumentOutOfRangeException(nameof(options), options.EmbeddingBits, "EmbeddingBits must be 4 (int4 groups) or 8 (int8 per row).");
         var floats = FloatCheckpoint.Load(modelDirectory);
         var config = floats.Config;
         var recipe = RecipeSettings.For(options.Recipe);

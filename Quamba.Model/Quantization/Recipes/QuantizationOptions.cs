@@ -10,7 +10,7 @@ public sealed record QuantizationOptions
     public required QuantizationPrecision Precision { get; init; }
     public QuantizationRecipe Recipe { get; init; } = QuantizationRecipe.Quamba2;
 
-    /// <summary>GPTQ instead of round-to-nearest for in_proj, x_proj, out_proj (and an untied lm_head).</summary>
+    /// <summary>GPTQ instead of round-to-nearest for in_proj, x_proj, out_proj and the embedding / lm_head (see <see cref="EmbeddingGptq"/>).</summary>
     public bool Gptq { get; init; }
 
     public required string CalibrationFile { get; init; }

@@ -31,7 +31,7 @@ internal static class AblateCommand
             int cap = result.GetValue(maxTokens) ?? stream.Length;
             var rows = QuantizationCliOptions.WithProgress(progress => QuantizationAblation.Run(directory, options, stream, 512, cap, progress, cancellationToken));
             double reference = rows[0].Perplexity;
-            Console.Out.WriteLine($"{options.Recipe.Name()} {options.Precision.Name()}{(options.Gptq ? " gptq" : "")}, group size {options.GroupSize}; rows marked * are simulated (quantize-dequantize in the float model)");
+            Console.Out.WriteLine($"{QuantizationCliOptions.Describe(options)}; rows marked * are simulated (quantize-dequantize in the float model)");
             Console.Out.WriteLine("| quantized | perplexity | vs float |\n|---|---:|---:|");
             foreach (var row in rows)
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

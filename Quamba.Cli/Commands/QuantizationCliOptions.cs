@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Quamba.Model.Quantization.Recipes;
 using Spectre.Console;
 
@@ -16,10 +17,19 @@ internal sealed class QuantizationCliOptions
     public Option<int> Length { get; } = new("--calib-length") { Description = "Tokens per calibration sample.", DefaultValueFactory = _ => 512 };
     public Option<string?> Layers { get; } = new("--layers") { Description = "w4ax: a file with one precision (w4a8 or w4a16) per layer, in order." };
     public Option<int> GroupSize { get; } = new("--group-size") { Description = "Columns per scale of 4-bit weights (even).", DefaultValueFactory = _ => 128 };
+    public Option<bool> ScaleSearch { get; } = new("--scale-search") { Description = "4-bit group scales from a clip search (false: abs-max).", DefaultValueFactory = _ => true };
+    public Option<bool> Sequential { get; } = new("--sequential") { Description = "With --gptq: GPTQ layer by layer, each layer's Hessians taken with the layers below it quantized (one calibration pass per layer)." };
+    public Option<bool> ActOrder { get; } = new("--act-order") { Description = "GPTQ in activation order with static groups (false: original column order).", DefaultValueFactory = _ => true };
+    public Option<bool> EmbeddingGptq { get; } = new("--embedding-gptq") { Description = "With --gptq: GPTQ the tied embedding for lm_head's input (false: round to nearest).", DefaultValueFactory = _ => true };
+    public Option<double> EmbeddingDampening { get; } = new("--embedding-damp") { Description = "GPTQ dampening of the embedding / lm_head, a fraction of the mean Hessian diagonal.", DefaultValueFactory = _ => 1.0 };
+    public Option<int?> EmbeddingGroupSize { get; } = new("--embedding-group-size") { Description = "Columns per scale of a 4-bit embedding / lm_head (even). Default: --group-size." };
+    public Option<int> EmbeddingBits { get; } = new("--embedding-bits") { Description = "Bits of the embedding / lm_head at 4-bit precisions: 4 (groups) or 8 (per row).", DefaultValueFactory = _ => 4 };
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[Model, Precision, Recipe, Gptq, Calib, Samples, Length, Layers, GroupSize]) command.Options.Add(option);
+        foreach (Option option in (Option[])[Model, Precision, Recipe, Gptq, Calib, Samples, Length, Layers, GroupSize,
+                     ScaleSearch, ActOrder, Sequential, EmbeddingGptq, EmbeddingDampening, EmbeddingGroupSize, EmbeddingBits])
+            command.Options.Add(option);
     }
 
     /// <summary>Validates the options (one clear message per mistake) and reads the --layers file.</summary>
@@ -38,6 +48,12 @@ internal sealed class QuantizationCliOptions
             throw new ArgumentException($"--layers applies to --precision w4ax only, not {precision.Name()}.");
         int group = result.GetValue(GroupSize);
         if (group < 2 || group % 2 != 0) throw new ArgumentException($"--group-size must be even and at least 2, got {group}.");
+        int? embeddingGroup = result.GetValue(EmbeddingGroupSize);
+        if (embeddingGroup is int eg && (eg < 2 || eg % 2 != 0)) throw new ArgumentException($"--embedding-group-size must be even and at least 2, got {eg}.");
+        int embeddingBits = result.GetValue(EmbeddingBits);
+        if (embeddingBits is not (4 or 8)) throw new ArgumentException($"--embedding-bits must be 4 or 8, got {embeddingBits}.");
+        double embeddingDamp = result.GetValue(EmbeddingDampening);
+        if (!(embeddingDamp >= 0) || !double.IsFinite(embeddingDamp)) throw new ArgumentException($"--embedding-damp must be a finite fraction >= 0 (0.01 = 1%), got {embeddingDamp}.");
         int layerCount = Quamba.Model.Checkpoints.ModelConfig.Load(modelDirectory).NumLayers;
         return new QuantizationOptions
         {
@@ -49,7 +65,28 @@ internal sealed class QuantizationCliOptions
             CalibrationLength = result.GetValue(Length),
             LayerPrecisions = layersPath is null ? null : LayerPrecisionFile.Read(layersPath, layerCount),
             GroupSize = group,
+            ScaleSearch = result.GetValue(ScaleSearch),
+            ActOrder = result.GetValue(ActOrder),
+            SequentialGptq = result.GetValue(Sequential),
+            EmbeddingGptq = result.GetValue(EmbeddingGptq),
+            EmbeddingDampening = embeddingDamp,
+            EmbeddingGroupSize = embeddingGroup,
+            EmbeddingBits = embeddingBits,
         };
+    }
+
+    /// <summary>One line naming the options that shape the weights, e.g. "quamba2 w4a16, gptq (act-order, embedding damp 1), clip-searched scales, groups of 128".</summary>
+    public static string Describe(QuantizationOptions o)
+    {
+        var gptq = new List<string>();
+        if (o.ActOrder) gptq.Add("act-order");
+        if (o.SequentialGptq) gptq.Add("sequential");
+        gptq.Add(o.EmbeddingGptq ? $"embedding damp {o.EmbeddingDampening.ToString(CultureInfo.InvariantCulture)}" : "embedding rtn");
+        string groups = o.EmbeddingGroupSize is int e && e != o.GroupSize ? $"groups of {o.GroupSize} (embedding {e})" : $"groups of {o.GroupSize}";
+        return $"{o.Recipe.Name()} {o.Precision.Name()}"
+            + (o.Gptq ? $", gptq ({string.Join(", ", gptq)})" : ", round to nearest")
+            + (o.ScaleSearch ? ", clip-searched scales" : ", abs-max scales")
+            + $", {groups}" + (o.EmbeddingBits == 8 ? ", 8-bit embedding" : "");
     }
 
     /// <summary>Runs <paramref name="work"/> with a Spectre.Console progress display on stderr (one bar per stage).</summary>

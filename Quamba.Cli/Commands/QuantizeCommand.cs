@@ -35,6 +35,7 @@ internal static class QuantizeCommand
             var m = quantized.Manifest;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"quantized: {directory} -> {outDirectory}\nrecipe: {m.Recipe}, precision: {m.Precision}{(m.Gptq ? ", gptq" : "")}, layers: {string.Join(",", m.Layers.Select(l => l.Precision))}, head: {m.Head.Precision}"));
+            Console.Out.WriteLine(WeightSummary(m));
             string seconds = ((DateTime.UtcNow - started).TotalSeconds).ToString("F1", CultureInfo.InvariantCulture);
             Console.Out.WriteLine(m.Calibration.Samples == 0
                 ? $"calibration: none (round-to-nearest weights with float activations need no scales; {seconds} s in all)"
@@ -44,5 +45,17 @@ internal static class QuantizeCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>How the weights were quantized, e.g. "weights: gptq (act-order), clip-searched scales; layers int4 groups of 128; embedding int4 groups of 128, gptq".</summary>
+    private static string WeightSummary(QuantizationManifest m)
+    {
+        var method = new List<string>();
+        if (m.Gptq) method.Add(m.ActOrder ? m.SequentialGptq ? "gptq (act-order, sequential)" : "gptq (act-order)" : m.SequentialGptq ? "gptq (sequential)" : "gptq");
+        else method.Add("round to nearest");
+        if (m.ScaleSearch) method.Add("clip-searched scales");
+        static string Format(LinearManifest l) => l.Format == "int4" ? $"int4 groups of {l.GroupSize}" : $"int8 {l.Granularity?.Replace('_', ' ')}";
+        var layerFormats = m.Layers.SelectMany(l => new[] { l.Linears["in_proj"], l.Linears["out_proj"] }).Select(Format).Distinct();
+        return $"weights: {string.Join(", ", method)}; in_proj/out_proj {string.Join(" / ", layerFormats)}; embedding {Format(m.Head.Embedding)}, {m.Head.Embedding.Method}";
     }
 }

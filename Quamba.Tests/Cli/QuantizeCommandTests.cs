@@ -19,6 +19,7 @@ public sealed class QuantizeCommandTests
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("recipe: quamba2, precision: w4ax, gptq, layers: w4a8,w4a8,w4a8,w4a8,w4a16,w4a16, head: w4a16", result.Stdout);
         Assert.Contains("calibration: 2 samples x 64 tokens of calib.txt", result.Stdout);
+        Assert.Contains("weights: gptq (act-order), clip-searched scales; in_proj/out_proj int4 groups of 128; embedding int4 groups of 128, gptq", result.Stdout);
         foreach (string file in (string[])["model.safetensors", "quantization.json", "config.json", "tokenizer.json"])
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         // 4-bit codes with group scales: well under a fifth of the float file.
@@ -43,6 +44,9 @@ public sealed class QuantizeCommandTests
     [InlineData("--precision w4ax", "--precision w4ax needs --layers FILE")]
     [InlineData("--precision w8a8 --calib /no/such/calib.txt", "/no/such/calib.txt: calibration text not found")]
     [InlineData("--precision w8a8 --calib-length 1000000", "fewer than one sample of 1000000")]
+    [InlineData("--precision w4a16 --embedding-bits 6", "--embedding-bits must be 4 or 8, got 6")]
+    [InlineData("--precision w4a16 --embedding-group-size 33", "--embedding-group-size must be even and at least 2, got 33")]
+    [InlineData("--precision w4a16 --gptq --embedding-damp -1", "--embedding-damp must be a finite fraction >= 0")]
     public void BadQuantizeInputGivesOneClearLineAndExitCode1(string arguments, string expectedFragment)
     {
         using var folder = new TempDirectory();

@@ -89,6 +89,92 @@ public class GptqTests
         Assert.True(eGptq < eRtn, $"GPTQ output error {eGptq} is not below RTN's {eRtn}");
     }
 
+    /// <summary>Correlated inputs whose columns have very different magnitudes (outlier features), as real activations do.</summary>
+    private static float[] OutlierInputs(int seed)
+    {
+        var x = CorrelatedInputs(seed);
+        var gain = QuantTestData.Gaussian(Columns, seed + 10);
+        for (int t = 0; t < Tokens; t++)
+            for (int c = 0; c < Columns; c++) x[t * Columns + c] *= MathF.Exp(1.5f * gain[c]);
+        return x;
+    }
+
+    private static double HessianWeightedError(double[] h, float[] w, float[] q) => QuantTestData.HessianWeightedError(h, w, q, Rows, Columns);
+
+    private static readonly GptqOptions Plain = new() { ActOrder = false, ScaleSearch = null };
+    private static readonly GptqOptions ActOrderOnly = new() { ActOrder = true, ScaleSearch = null };
+
+    [Fact]
+    public void ActOrderHasLowerHessianWeightedErrorThanPlainGptqAndRoundToNearest()
+    {
+        var x = OutlierInputs(11);
+        var h = Hessian(x);
+        var w = QuantTestData.Gaussian(Rows * Columns, 12);
+        double rtn = HessianWeightedError(h, w, Int4WeightQuantizer.RoundToNearest(w, Rows, Columns).Dequantize());
+        double plain = HessianWeightedError(h, w, GptqQuantizer.QuantizeInt4(w, Rows, Columns, h, options: Plain).Dequantize());
+        double actOrder = HessianWeightedError(h, w, GptqQuantizer.QuantizeInt4(w, Rows, Columns, h, options: ActOrderOnly).Dequantize());
+        Assert.True(plain < rtn, $"plain GPTQ {plain} is not below RTN {rtn}");
+        Assert.True(actOrder < plain, $"act-order GPTQ {actOrder} is not below plain GPTQ {plain}");
+    }
+
+    [Fact]
+    public void ActOrderKeepsStaticGroupScalesAndTheOriginalLayout()
+    {
+        var x = OutlierInputs(13);
+        var w = QuantTestData.Gaussian(Rows * Columns, 14);
+        const int groupSize = 64;
+        var q = GptqQuantizer.QuantizeInt4(w, Rows, Columns, Hessian(x), groupSize, ActOrderOnly);
+        var rtn = Int4WeightQuantizer.RoundToNearest(w, Rows, Columns, groupSize);
+        // Static groups: each scale is the abs-max scale of a contiguous group of the ORIGINAL weight, as RTN's.
+        Assert.Equal((Rows, Columns, groupSize, rtn.Packed.Length), (q.Rows, q.Columns, q.GroupSize, q.Packed.Length));
+        Assert.Equal(rtn.Scales, q.Scales);
+        // Every dequantized weight is its stored code times the scale of its column's group in the original order.
+        var deq = q.Dequantize();
+        for (int r = 0; r < Rows; r++)
+            for (int c = 0; c < Columns; c++)
+                Assert.Equal((q.GetCode(r, c) - 8) * rtn.Scales[r * q.GroupsPerRow + c / groupSize], deq[r * Columns + c]);
+    }
+
+    [Fact]
+    public void ActOrderWithADiagonalHessianIsRoundToNearestInTheOriginalColumns()
+    {
+        // Uncorrelated inputs of different magnitudes: no error feedback, so the permuted solve must put every
+        // column's code back where it came from and equal RTN exactly.
+        var h = new double[Columns * Columns];
+        var gain = QuantTestData.Gaussian(Columns, 15);
+        for (int c = 0; c < Columns; c++) h[c * Columns + c] = Math.Exp(2 * gain[c]);
+        var w = QuantTestData.Gaussian(Rows * Columns, 16);
+        var q = GptqQuantizer.QuantizeInt4(w, Rows, Columns, h, options: ActOrderOnly);
+        Assert.Equal(Int4WeightQuantizer.RoundToNearest(w, Rows, Columns).Packed, q.Packed);
+        var search = new GptqOptions { ScaleSearch = Int4ScaleSearch.Default, HessianWeightedScaleSearch = false };
+        Assert.Equal(Int4WeightQuantizer.RoundToNearest(w, Rows, Columns, scaleSearch: Int4ScaleSearch.Default).Packed,
+            GptqQuantizer.QuantizeInt4(w, Rows, Columns, h, options: search).Packed);
+    }
+
+    [Fact]
+    public void Int8ActOrderHasLowerHessianWeightedErrorThanPlainGptq()
+    {
+        var x = OutlierInputs(17);
+        var h = Hessian(x);
+        var w = QuantTestData.Gaussian(Rows * Columns, 18);
+        var plain = GptqQuantizer.QuantizeInt8(w, Rows, Columns, h, Int8WeightGranularity.PerOutputChannel, options: Plain);
+        var actOrder = GptqQuantizer.QuantizeInt8(w, Rows, Columns, h, Int8WeightGranularity.PerOutputChannel, options: ActOrderOnly);
+        Assert.Equal(plain.Scales, actOrder.Scales);
+        double ePlain = HessianWeightedError(h, w, plain.Dequantize()), eActOrder = HessianWeightedError(h, w, actOrder.Dequantize());
+        Assert.True(eActOrder < ePlain, $"act-order {eActOrder} is not below plain {ePlain}");
+    }
+
+    [Fact]
+    public void ScaleSearchLowersGptqHessianWeightedError()
+    {
+        var x = OutlierInputs(19);
+        var h = Hessian(x);
+        var w = QuantTestData.Gaussian(Rows * Columns, 20);
+        double absMax = HessianWeightedError(h, w, GptqQuantizer.QuantizeInt4(w, Rows, Columns, h, options: ActOrderOnly).Dequantize());
+        double searched = HessianWeightedError(h, w, GptqQuantizer.QuantizeInt4(w, Rows, Columns, h).Dequantize()); // the defaults: act-order + search
+        Assert.True(searched < absMax, $"with the scale search {searched}, without {absMax}");
+    }
+
     [Fact]
     public void DampeningHandlesASingularHessian()
     {

@@ -38,4 +38,25 @@ internal static class QuantTestData
             }
         return y;
     }
+
+    /// <summary>
+    /// The layer-output error GPTQ minimises, <c>sum_r (w_r - q_r)^T H (w_r - q_r)</c> over the rows of w, q
+    /// <c>[rows, columns]</c>, H <c>[columns, columns]</c>.
+    /// </summary>
+    public static double HessianWeightedError(double[] h, float[] w, float[] q, int rows, int columns)
+    {
+        double total = 0;
+        var delta = new double[columns];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++) delta[c] = (double)w[r * columns + c] - q[r * columns + c];
+            for (int i = 0; i < columns; i++)
+            {
+                double row = 0;
+                for (int j = 0; j < columns; j++) row += h[i * columns + j] * delta[j];
+                total += delta[i] * row;
+            }
+        }
+        return total;
+    }
 }

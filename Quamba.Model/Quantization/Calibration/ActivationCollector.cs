@@ -46,20 +46,21 @@ internal sealed class ActivationCollector : IActivationObserver
                 B = new PerStateGroupObserver(bcGroups, bcSize),
                 C = new PerStateGroupObserver(bcGroups, bcSize),
                 DtLow = mamba1 ? new AbsMaxObserver() : null,
-                InProjHessian = collectHessians ? new HessianAccumulator(d) : null,
-                XProjHessian = collectHessians && mamba1 ? new HessianAccumulator(e) : null,
-                OutProjHessian = collectHessians ? new HessianAccumulator(e) : null,
             };
         }
-        HeadHessian = collectHessians ? new HessianAccumulator(d) : null;
+        Hessians = collectHessians ? new HessianCollector(config, _hadamard, Enumerable.Range(0, config.NumLayers), head: true) : null;
     }
 
     public IScaleObserver Head { get; } = new AbsMaxObserver();
-    public HessianAccumulator? HeadHessian { get; }
+
+    /// <summary>GPTQ's Hessians of every layer and lm_head, on the transformed float model (null unless asked for).</summary>
+    public HessianCollector? Hessians { get; }
+
     public IReadOnlyList<LayerObservers> Layers => _layers;
 
     public void Observe(ActivationSite site, int layer, ActivationBlock block)
     {
+        Hessians?.Observe(site, layer, block);
         for (int b = 0; b < block.Batch; b++)
         {
             if (site == ActivationSite.HeadInput) ObserveHead(block, b);
@@ -68,12 +69,7 @@ internal sealed class ActivationCollector : IActivationObserver
         }
     }
 
-    private void ObserveHead(ActivationBlock block, int b)
-    {
-        var sample = _gather.Gather(block, b, 0, block.Width);
-        Head.Observe(sample);
-        HeadHessian?.Add(sample, block.Length);
-    }
+    private void ObserveHead(ActivationBlock block, int b) => Head.Observe(_gather.Gather(block, b, 0, block.Width));
 
     private void ObserveMamba1(ActivationSite site, LayerObservers o, ActivationBlock block, int b)
     {
@@ -88,9 +84,7 @@ internal sealed class ActivationCollector : IActivationObserver
                 o.ConvInputSegments[1].Observe(_gather.Gather(block, b, e, e));
                 break;
             case ActivationSite.ConvOutput:
-                var x = _gather.Gather(block, b, 0, e);
-                o.X!.Observe(x);
-                o.XProjHessian?.Add(x, block.Length);
+                o.X!.Observe(_gather.Gather(block, b, 0, e));
                 break;
             case ActivationSite.XProjOutput:
                 o.DtLow!.Observe(_gather.Gather(block, b, 0, r));
@@ -129,12 +123,7 @@ internal sealed class ActivationCollector : IActivationObserver
         }
     }
 
-    private void ObserveInput(LayerObservers o, ActivationBlock block, int b)
-    {
-        var u = _gather.Gather(block, b, 0, block.Width);
-        o.Input.Observe(u);
-        o.InProjHessian?.Add(u, block.Length);
-    }
+    private void ObserveInput(LayerObservers o, ActivationBlock block, int b) => o.Input.Observe(_gather.Gather(block, b, 0, block.Width));
 
     /// <summary>y as out_proj will see it: rotated by the Hadamard when the recipe fuses one into out_proj.</summary>
     private void ObserveY(LayerObservers o, ActivationBlock block, int b)
@@ -142,7 +131,6 @@ internal sealed class ActivationCollector : IActivationObserver
         var y = _gather.Gather(block, b, 0, block.Width);
         if (_hadamard is not null) _hadamard.TransformRows(y, block.Length);
         o.Y.Observe(y);
-        o.OutProjHessian?.Add(y, block.Length);
     }
 
     /// <summary>The scales of layer <paramref name="layer"/>, with the recipe's sharing applied.</summary>

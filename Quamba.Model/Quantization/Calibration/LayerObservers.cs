@@ -1,11 +1,10 @@
 using Quamba.Model.Quantization.Clustering;
 using Quamba.Model.Quantization.Observers;
-using Quamba.Model.Quantization.Weights;
 
 namespace Quamba.Model.Quantization.Calibration;
 
 /// <summary>
-/// The observers (and GPTQ Hessians) of one mixer's quantization points. Every point is observed separately; the
+/// The observers of one mixer's quantization points. Every point is observed separately; the
 /// recipe decides afterwards which ranges share a scale (<see cref="ActivationScales"/>), since a shared abs-max
 /// scale is the maximum of the separate abs-max ranges.
 /// </summary>
@@ -32,8 +31,4 @@ internal sealed class LayerObservers
 
     /// <summary>out_proj's input y (Hadamard-rotated when the recipe rotates it).</summary>
     public IScaleObserver Y { get; } = new AbsMaxObserver();
-
-    public HessianAccumulator? InProjHessian { get; init; }
-    public HessianAccumulator? XProjHessian { get; init; }
-    public HessianAccumulator? OutProjHessian { get; init; }
 }

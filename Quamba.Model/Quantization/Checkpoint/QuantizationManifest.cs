@@ -19,6 +19,15 @@ public sealed record QuantizationManifest
 
     public required bool Gptq { get; init; }
 
+    /// <summary>GPTQ ran layer by layer, each layer's Hessians taken with the layers below it quantized.</summary>
+    public bool SequentialGptq { get; init; }
+
+    /// <summary>GPTQ quantized columns in activation order (static groups).</summary>
+    public bool ActOrder { get; init; }
+
+    /// <summary>4-bit group scales came from a clip search rather than the abs-max.</summary>
+    public bool ScaleSearch { get; init; }
+
     /// <summary>Every block's RMSNorm gamma is folded into in_proj (the stored norm weights are ones).</summary>
     public required bool NormFolded { get; init; }
 

@@ -30,6 +30,8 @@ public static class ModelQuantizer
         IProgress<QuantizationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.EmbeddingBits is not (4 or 8))
+            throw new ArgumentOutOfRangeException(nameof(options), options.EmbeddingBits, "EmbeddingBits must be 4 (int4 groups) or 8 (int8 per row).");
         var floats = FloatCheckpoint.Load(modelDirectory);
         var config = floats.Config;
         var recipe = RecipeSettings.For(options.Recipe);
@@ -68,14 +70,18 @@ public static class ModelQuantizer
         var config = floats.Config;
         var data = prepared.Calibration;
         var builder = new QuantizedTensorBuilder(floats, recipe, options, prepared.Collector);
+        var hessians = prepared.Collector?.Hessians;
+        var sequential = options.Gptq && options.SequentialGptq ? new SequentialGptq(prepared, progress, cancellationToken) : null;
         var layers = new LayerManifest[config.NumLayers];
         for (int l = 0; l < config.NumLayers; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            layers[l] = builder.Layer(l, prepared.Precisions[l], prepared.Clustering?[l]);
+            var layerHessians = sequential is not null ? sequential.ForLayer(l) : hessians?.Layer(l);
+            layers[l] = builder.Layer(l, prepared.Precisions[l], prepared.Clustering?[l], layerHessians);
+            sequential?.Commit(l, builder);
             progress?.Report(new QuantizationProgress(WeightStage, l + 1, config.NumLayers + 1));
         }
-        var head = builder.Head(prepared.HeadPrecision);
+        var head = builder.Head(prepared.HeadPrecision, sequential is not null ? sequential.ForHead() : hessians?.Head);
         progress?.Report(new QuantizationProgress(WeightStage, config.NumLayers + 1, config.NumLayers + 1));
 
         var manifest = new QuantizationManifest
@@ -84,6 +90,9 @@ public static class ModelQuantizer
             Recipe = options.Recipe.Name(),
             Precision = options.Precision.Name(),
             Gptq = options.Gptq,
+            SequentialGptq = options.Gptq && options.SequentialGptq,
+            ActOrder = options.Gptq && options.ActOrder,
+            ScaleSearch = options.ScaleSearch && (prepared.Precisions.Any(p => p.WeightBits() == 4) || head.Embedding.Format == "int4"),
             NormFolded = true,
             HadamardOutProj = recipe.HadamardY,
             XObserver = recipe.PercentileX ? "percentile" : "absmax",
@@ -168,7 +177,7 @@ public static class ModelQuantizer
         progress is null ? null : new InlineProgress(done => progress.Report(new QuantizationProgress(stage, done, total)));
 
     /// <summary>Reports synchronously on the calling thread (Progress&lt;T&gt; would post to a thread-pool context).</summary>
-    private sealed class InlineProgress(Action<int> report) : IProgress<int>
+    internal sealed class InlineProgress(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);
     }

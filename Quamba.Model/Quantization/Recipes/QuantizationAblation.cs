@@ -1,10 +1,8 @@
-using Quamba.Model.Backends.Cpu;
 using Quamba.Model.Checkpoints;
 using Quamba.Model.Evaluation;
 using Quamba.Model.Models;
 using Quamba.Model.Quantization.Checkpoint;
 using Quamba.Model.Quantization.Execution;
-using Quamba.Model.Quantization.Hadamard;
 using Quamba.Model.Quantization.Transforms;
 
 namespace Quamba.Model.Quantization.Recipes;
@@ -110,18 +108,8 @@ public static class QuantizationAblation
             }
             var shape = floats.Shape(M(weightClass + ".weight"));
             var w = reader.Linear(M(weightClass), m.Layers[l].Linears[weightClass], shape[0], shape[1], 1f, $"layers[{l}].linears.{weightClass}").DequantizeWeights();
-            if (weightClass == "out_proj" && m.HadamardOutProj) w = Unrotate(w, shape[0], shape[1]);
+            if (weightClass == "out_proj" && m.HadamardOutProj) w = OutProjRotation.Unrotate(w, shape[0], shape[1]);
             w.CopyTo(floats[M(weightClass + ".weight")], 0);
         }
-    }
-
-    /// <summary>The stored out_proj is W M; the float model needs W = (W M) M^T.</summary>
-    private static unsafe float[] Unrotate(float[] rotated, int rows, int columns)
-    {
-        var matrix = HadamardTransform.Create(columns).BuildMatrix();
-        var result = new float[rotated.Length];
-        fixed (float* a = rotated, b = matrix, o = result)
-            Gemm.MultiplyTransposed(CpuParallel.Default, a, columns, b, columns, o, columns, rows, columns, columns, accumulate: false);
-        return result;
     }
 }

@@ -19,18 +19,24 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
 
     public Dictionary<string, StoredTensor> Tensors { get; } = new(StringComparer.Ordinal);
 
-    public LayerManifest Layer(int l, LayerPrecision precision, LayerClustering? clustering)
+    /// <summary>
+    /// The linears quantized so far, by tensor prefix, as the float model would hold them: dequantized, out_proj
+    /// without its fused rotation (what sequential GPTQ feeds the next layers' calibration).
+    /// </summary>
+    public Dictionary<string, Func<float[]>> FloatEquivalents { get; } = new(StringComparer.Ordinal);
+
+    /// <param name="hessians">GPTQ's Hessians of this layer's linears (required with GPTQ).</param>
+    public LayerManifest Layer(int l, LayerPrecision precision, LayerClustering? clustering, LayerHessians? hessians)
     {
         var c = _c;
         int d = c.HiddenSize, e = c.IntermediateSize, k = c.ConvKernel;
         bool a8 = precision.HasInt8Activations(), mamba1 = c.Architecture == MambaArchitecture.Mamba1;
         string M(string name) => FloatCheckpoint.Mixer(l, name);
-        var observers = collector?.Layers[l];
         var scales = a8 ? (collector ?? throw new InvalidOperationException("int8 activations need calibration")).Scales(l) : null;
         var linears = new Dictionary<string, LinearManifest>(StringComparer.Ordinal);
 
         Float(FloatCheckpoint.LayerNorm(l));
-        linears["in_proj"] = Quantize(M("in_proj"), c.InProjRows, d, precision, InProjSegments(), observers?.InProjHessian);
+        linears["in_proj"] = Quantize(M("in_proj"), c.InProjRows, d, precision, InProjSegments(), hessians?.InProj);
         if (a8) Scalar(QuantizedTensorNames.InputScale(M("in_proj")), scales!.Input);
 
         // conv1d: int8 codes (per tensor) with per-channel input scales, or float for float activations.
@@ -58,9 +64,9 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
         if (mamba1)
         {
             int r = c.TimeStepRank, n = c.StateSize;
-            linears["x_proj"] = Quantize(M("x_proj"), r + 2 * n, e, precision, null, observers?.XProjHessian);
+            linears["x_proj"] = Quantize(M("x_proj"), r + 2 * n, e, precision, null, hessians?.XProj);
             // dt_proj (K = dt rank) stays 8-bit at every precision.
-            linears["dt_proj"] = LinearQuantizer.Int8(Tensors, M("dt_proj"), floats[M("dt_proj.weight")], e, r, null, null);
+            linears["dt_proj"] = Keep(M("dt_proj"), LinearQuantizer.Int8(Tensors, M("dt_proj"), floats[M("dt_proj.weight")], e, r, null, null));
             Float(M("dt_proj.bias"));
             if (a8)
             {
@@ -88,7 +94,8 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
         // out_proj: the Hadamard rotation fused into its input dimension (W M); y is rotated online.
         var outProj = (float[])floats[M("out_proj.weight")].Clone();
         _hadamard?.TransformRows(outProj, d);
-        linears["out_proj"] = QuantizeWeights(M("out_proj"), outProj, d, e, precision, null, observers?.OutProjHessian);
+        linears["out_proj"] = QuantizeWeights(M("out_proj"), outProj, d, e, precision, null, hessians?.OutProj,
+            rotated: _hadamard is not null);
         if (a8) Scalar(QuantizedTensorNames.InputScale(M("out_proj")), scales!.Y);
 
         var table2 = clustering?.Table;
@@ -109,26 +116,28 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
         };
     }
 
-    /// <summary>Embedding (and an untied lm_head): int8 per row for W8A8, int4 groups otherwise; the final norm in float.</summary>
-    public HeadManifest Head(LayerPrecision precision)
+    /// <summary>
+    /// Embedding (and an untied lm_head): int8 per row for W8A8 (or <see cref="QuantizationOptions.EmbeddingBits"/> 8),
+    /// int4 groups otherwise; the final norm in float. With GPTQ the table is solved for lm_head with the Hessian of its
+    /// input (the final normed hidden state): as lm_head it produces every logit, while a lookup is one row among the
+    /// residual stream's many contributions; lookups read the same codes.
+    /// </summary>
+    /// <param name="hessian">The Hessian of lm_head's input (required with GPTQ).</param>
+    public HeadManifest Head(LayerPrecision precision, HessianAccumulator? hessian)
     {
         var c = _c;
         int v = c.VocabSize, d = c.HiddenSize;
         string embeddingName = floats.EmbeddingName;
         string prefix = embeddingName[..^".weight".Length];
-        float[] table = floats[embeddingName];
-        // The tied table serves both lookup and lm_head, so it is never GPTQ'd for lm_head's inputs: round to nearest.
-        var embedding = precision == LayerPrecision.W8A8
-            ? LinearQuantizer.Int8PerRow(Tensors, prefix, table, v, d)
-            : LinearQuantizer.Int4(Tensors, prefix, table, v, d, options.GroupSize, null);
-        LinearManifest? lmHead = null;
-        if (!c.TieWordEmbeddings)
-        {
-            float[] head = floats[Models.TensorNames.LmHead];
-            lmHead = precision == LayerPrecision.W8A8
-                ? LinearQuantizer.Int8PerRow(Tensors, QuantizedTensorNames.LmHead, head, v, d)
-                : LinearQuantizer.Int4(Tensors, QuantizedTensorNames.LmHead, head, v, d, options.GroupSize, collector?.HeadHessian?.GetHessian());
-        }
+        bool int8 = precision == LayerPrecision.W8A8 || options.EmbeddingBits == 8;
+        double[]? h = options.Gptq ? (hessian ?? throw new InvalidOperationException("GPTQ needs the Hessian of lm_head's input")).GetHessian() : null;
+        var gptq = options.LayerGptq with { DampeningFraction = options.EmbeddingDampening };
+        LinearManifest Table(string name, float[] weights, double[]? hessian) => (int8
+            ? LinearQuantizer.Int8PerRow(Tensors, name, weights, v, d, hessian, gptq)
+            : LinearQuantizer.Int4(Tensors, name, weights, v, d, options.EmbeddingGroupSize ?? options.GroupSize, hessian, gptq, options.Int4Search)).Manifest;
+
+        var embedding = Table(prefix, floats[embeddingName], c.TieWordEmbeddings && options.EmbeddingGptq ? h : null);
+        LinearManifest? lmHead = c.TieWordEmbeddings ? null : Table(QuantizedTensorNames.LmHead, floats[Models.TensorNames.LmHead], h);
         if (precision.HasInt8Activations())
             Scalar(QuantizedTensorNames.HeadInputScale, (collector ?? throw new InvalidOperationException("int8 head activations need calibration")).Head.Scale);
         Float(QuantizedTensorNames.FinalNorm);
@@ -146,15 +155,22 @@ internal sealed class QuantizedTensorBuilder(FloatCheckpoint floats, RecipeSetti
     }
 
     private LinearManifest Quantize(string prefix, int rows, int columns, LayerPrecision precision, IReadOnlyList<RowRange>? segments, HessianAccumulator? hessian) =>
-        QuantizeWeights(prefix, floats[QuantizedTensorNames.Weight(prefix)], rows, columns, precision, segments, hessian);
+        QuantizeWeights(prefix, floats[QuantizedTensorNames.Weight(prefix)], rows, columns, precision, segments, hessian, rotated: false);
 
     private LinearManifest QuantizeWeights(string prefix, float[] weights, int rows, int columns, LayerPrecision precision,
-        IReadOnlyList<RowRange>? segments, HessianAccumulator? hessian)
+        IReadOnlyList<RowRange>? segments, HessianAccumulator? hessian, bool rotated)
     {
         double[]? h = options.Gptq ? (hessian ?? throw new InvalidOperationException($"GPTQ needs the Hessian of {prefix}")).GetHessian() : null;
-        return precision.WeightBits() == 8
-            ? LinearQuantizer.Int8(Tensors, prefix, weights, rows, columns, segments, h)
-            : LinearQuantizer.Int4(Tensors, prefix, weights, rows, columns, options.GroupSize, h);
+        var q = precision.WeightBits() == 8
+            ? LinearQuantizer.Int8(Tensors, prefix, weights, rows, columns, segments, h, options.LayerGptq)
+            : LinearQuantizer.Int4(Tensors, prefix, weights, rows, columns, options.GroupSize, h, options.LayerGptq, options.Int4Search);
+        return Keep(prefix, rotated ? q with { Dequantize = () => OutProjRotation.Unrotate(q.Dequantize(), rows, columns) } : q);
+    }
+
+    private LinearManifest Keep(string prefix, QuantizedWeight q)
+    {
+        FloatEquivalents[prefix] = q.Dequantize;
+        return q.Manifest;
     }
 
     private void Float(string name) => Tensors[name] = StoredTensor.Float32(floats[name], floats.Shape(name));

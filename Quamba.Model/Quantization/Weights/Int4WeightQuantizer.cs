@@ -1,28 +1,22 @@
-using System.Numerics.Tensors;
-
 namespace Quamba.Model.Quantization.Weights;
 
-/// <summary>Round-to-nearest 4-bit group quantization (<see cref="Int4Quantization"/>): each group's scale from its abs-max.</summary>
+/// <summary>
+/// Round-to-nearest 4-bit group quantization (<see cref="Int4Quantization"/>): each group's scale from its abs-max, or
+/// from a clip search (<see cref="Int4ScaleSearch"/>) when one is given.
+/// </summary>
 public static class Int4WeightQuantizer
 {
     public static QuantizedInt4Matrix RoundToNearest(ReadOnlySpan<float> weights, int rows, int columns,
-        int groupSize = QuantizedInt4Matrix.DefaultGroupSize)
+        int groupSize = QuantizedInt4Matrix.DefaultGroupSize, Int4ScaleSearch? scaleSearch = null)
     {
         WeightChecks.CheckMatrix(weights, rows, columns);
-        if (groupSize < 2 || groupSize % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(groupSize), groupSize, "The 4-bit group size must be even and >= 2 (128 is the Quamba2 default).");
-        int groups = (columns + groupSize - 1) / groupSize;
-        var scales = new float[(long)rows * groups];
+        Int4Groups.CheckGroupSize(groupSize);
+        var scales = Int4Groups.Scales(weights, rows, columns, groupSize, scaleSearch, importance: null);
+        int groups = Int4Groups.Count(columns, groupSize);
         var codes = new byte[(long)rows * columns];
         for (int r = 0; r < rows; r++)
-            for (int g = 0; g < groups; g++)
-            {
-                int c0 = g * groupSize, count = Math.Min(groupSize, columns - c0);
-                var group = weights.Slice(r * columns + c0, count);
-                float s = Int4Quantization.ScaleFromAbsMax(MathF.Abs(TensorPrimitives.MaxMagnitude(group)));
-                scales[r * groups + g] = s;
-                for (int i = 0; i < count; i++) codes[r * columns + c0 + i] = Int4Quantization.Encode(group[i], s);
-            }
+            for (int c = 0; c < columns; c++)
+                codes[r * columns + c] = Int4Quantization.Encode(weights[r * columns + c], scales[r * groups + c / groupSize]);
         return new QuantizedInt4Matrix(rows, columns, groupSize, Int4Packing.Pack(codes, rows, columns), scales);
     }
 }

@@ -12,19 +12,20 @@ namespace Quamba.Tests.Quantization.Recipes;
 /// <summary>Quantized folders: save then load is bit-exact, MambaModel.Load finds them, and damage is reported by name.</summary>
 public sealed class QuantizedCheckpointTests
 {
-    public static TheoryData<string, QuantizationPrecision> Cases => new()
+    public static TheoryData<string, QuantizationPrecision, bool> Cases => new()
     {
-        { "mamba1-tiny", QuantizationPrecision.W8A8 },
-        { "mamba2-tiny", QuantizationPrecision.W8A8 },
-        { "mamba2-tiny", QuantizationPrecision.W4A8 },
-        { "mamba1-tiny", QuantizationPrecision.W4A16 },
+        { "mamba1-tiny", QuantizationPrecision.W8A8, false },
+        { "mamba2-tiny", QuantizationPrecision.W8A8, false },
+        { "mamba2-tiny", QuantizationPrecision.W4A8, false },
+        { "mamba1-tiny", QuantizationPrecision.W4A16, false },
+        { "mamba1-tiny", QuantizationPrecision.W4A8, true }, // act-order GPTQ, clip-searched scales, GPTQ'd embedding
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void SaveThenLoadGivesTheSameBytesAndTheSameLogits(string name, QuantizationPrecision precision)
+    public void SaveThenLoadGivesTheSameBytesAndTheSameLogits(string name, QuantizationPrecision precision, bool gptq)
     {
-        var original = QuantizationTestModels.Get(name, precision);
+        var original = QuantizationTestModels.Get(name, precision, gptq: gptq);
         using var folder = new TempDirectory();
         original.Save(folder.Path, TestModels.Directory(name));
         var loaded = QuantizedCheckpoint.Load(folder.Path);

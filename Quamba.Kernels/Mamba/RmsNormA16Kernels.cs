@@ -1,15 +1,10 @@
 namespace Quamba.Kernels.Mamba;
 
 // Mamba2's gated RMSNorm for A16 layers (FP16, W4A16): z is in_proj's fp16 output instead of int8 codes, y the A16
-// SSD's float output. The same computation as GatedRmsNorm (v = y * SiLU(z), each group of E/G channels scaled by
-// 1 / sqrt(mean(v^2) + eps), times weight; the block sum of RmsNormKernels).
+// SSD's float output. The same computation and thread layout as GatedRmsNorm (launch with GatedLaunch): only z's load
+// differs, and the gate is SiLU(z * 1), which is SiLU(z) exactly.
 public static partial class RmsNormKernels
 {
-    /// <summary>Threads per row of <see cref="GatedRmsNormA16{TShape}"/>: its loops stride over the group, so any multiple of 32 up to MaxThreads serves.</summary>
-    public const int GatedA16Threads = 256;
-
-    public static LaunchConfig GatedA16Launch(int rows) => new(rows, GatedA16Threads);
-
     /// <summary>Mamba2's gated RMSNorm over fp16 z; y [rows, E], z at row * zStride + c, weight [E], output [rows, E].</summary>
     [Kernel]
     [Specialize(typeof(Mamba2Tiny))]
@@ -18,23 +13,27 @@ public static partial class RmsNormKernels
         float eps, DeviceSpan<float> output) where TShape : IMamba2Shape
     {
         var scratch = SharedMemory.Allocate<float>(MaxThreads / 32);
+        var stage = SharedMemory.Allocate<float>(TShape.InnerDim / TShape.StateGroups);
         int r = Gpu.BlockIdxX;
-        int row = r * TShape.InnerDim;
         int groupSize = TShape.InnerDim / TShape.StateGroups;
         for (int g = 0; g < TShape.StateGroups; g++)
         {
-            int start = g * groupSize;
-            float squares = 0f;
-            // The gated values go to output first and are scaled in place once the group's sum is known.
-            for (int i = start + Gpu.ThreadIdxX; i < start + groupSize; i += Gpu.BlockDimX)
+            int start = r * TShape.InnerDim + g * groupSize;
+            int zStart = r * zStride + g * groupSize;
+            Int4 p0 = Positions(0, groupSize), p1 = Positions(4, groupSize);
+            Float4 y0 = Load(y, start, p0), z0 = LoadHalves(z, zStart, p0), w0 = Load(weight, g * groupSize, p0);
+            Float4 y1 = default, z1 = default, w1 = default;
+            if (groupSize > 4 * Gpu.BlockDimX)
             {
-                float v = y[row + i] * KernelMath.SiLU((float)z[r * zStride + i]);
-                output[row + i] = v;
-                squares += v * v;
+                y1 = Load(y, start, p1);
+                z1 = LoadHalves(z, zStart, p1);
+                w1 = Load(weight, g * groupSize, p1);
             }
-            float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / groupSize + eps);
-            for (int i = start + Gpu.ThreadIdxX; i < start + groupSize; i += Gpu.BlockDimX)
-                output[row + i] = output[row + i] * inverse * weight[i];
+            NormaliseGatedGroup(scratch, stage, groupSize, start, p0, p1, Gate(y0, z0, 1f), Gate(y1, z1, 1f), w0, w1, eps, output);
         }
     }
+
+    /// <summary>fp16 values as floats (exact).</summary>
+    private static Float4 LoadHalves(ReadOnlyDeviceSpan<Half> span, int offset, Int4 p) => new(
+        p.X >= 0 ? (float)span[offset + p.X] : 0f, p.Y >= 0 ? (float)span[offset + p.Y] : 0f, p.Z >= 0 ? (float)span[offset + p.Z] : 0f, p.W >= 0 ? (float)span[offset + p.W] : 0f);
 }

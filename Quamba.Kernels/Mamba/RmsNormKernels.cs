@@ -109,13 +109,22 @@ public static partial class RmsNormKernels
                 z1 = LoadCodes(z, zStart, p1);
                 w1 = Load(weight, g * groupSize, p1);
             }
-            Float4 v0 = Gate(y0, z0, zScale), v1 = Gate(y1, z1, zScale);
-            float squares = AddSquares(AddSquares(0f, v0), v1);
-            float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / groupSize + eps);
-            StageNormalised(stage, p0, v0, w0, inverse);
-            StageNormalised(stage, p1, v1, w1, inverse);
-            WriteStaged<FloatOutput>(stage, groupSize, start, default, output, 1f);
+            NormaliseGatedGroup(scratch, stage, groupSize, start, p0, p1, Gate(y0, z0, zScale), Gate(y1, z1, zScale), w0, w1, eps, output);
         }
+    }
+
+    /// <summary>
+    /// The rest of one group of the gated norms once the gated values are in registers: the block's sum of squares,
+    /// then <c>v * inverse * weight</c> staged and written as floats.
+    /// </summary>
+    private static void NormaliseGatedGroup(DeviceSpan<float> scratch, DeviceSpan<float> stage, int groupSize, int start, Int4 p0, Int4 p1,
+        Float4 v0, Float4 v1, Float4 w0, Float4 w1, float eps, DeviceSpan<float> output)
+    {
+        float squares = AddSquares(AddSquares(0f, v0), v1);
+        float inverse = 1f / MathF.Sqrt(BlockSum(squares, scratch) / groupSize + eps);
+        StageNormalised(stage, p0, v0, w0, inverse);
+        StageNormalised(stage, p1, v1, w1, inverse);
+        WriteStaged<FloatOutput>(stage, groupSize, start, default, output, 1f);
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed class GatedRmsNormA16Case<TShape> : KernelCase where TShape : IMam
         var z = r.Upload<Half>(_inProj);
         var weight = r.Upload<float>(_weight);
         var output = r.Allocate<float>(_y.Length);
-        r.Launch(RmsNormKernels.GatedA16Launch(_rows), c => _emulate(c, y, z, InProjWidth, weight, Eps, output), (s, c) => _launch(s, c, y, z, InProjWidth, weight, Eps, output));
+        r.Launch(RmsNormKernels.GatedLaunch<TShape>(_rows), c => _emulate(c, y, z, InProjWidth, weight, Eps, output), (s, c) => _launch(s, c, y, z, InProjWidth, weight, Eps, output));
         return [CaseOutput.Of("y", r.Download(output))];
     }
 }

@@ -48,6 +48,13 @@ public readonly unsafe struct DeviceSpan<T> where T : unmanaged
         return new DeviceSpan<T>(_pointer + start, length);
     }
 
+    /// <summary>
+    /// The same memory as <typeparamref name="TTo"/> elements (<c>Length * sizeof(T) / sizeof(TTo)</c> of them, rounded
+    /// down), e.g. floats as <c>Float4</c> for 128-bit loads or bytes as <c>uint</c> for 4-byte stores. The start must be
+    /// aligned to <c>sizeof(TTo)</c> (a GPU faults on a misaligned vector access; the emulator throws).
+    /// </summary>
+    public DeviceSpan<TTo> Cast<TTo>() where TTo : unmanaged => new((TTo*)SpanCasts.Aligned<TTo>(_pointer), SpanCasts.Length<T, TTo>(_length));
+
     public ReadOnlyDeviceSpan<T> AsReadOnly() => new(_pointer, _length);
 
     public static implicit operator ReadOnlyDeviceSpan<T>(DeviceSpan<T> span) => span.AsReadOnly();
@@ -99,4 +106,21 @@ public readonly unsafe struct ReadOnlyDeviceSpan<T> where T : unmanaged
         if ((uint)start > (uint)_length || (uint)length > (uint)(_length - start)) DeviceSpan<T>.ThrowIndex(start + length, _length);
         return new ReadOnlyDeviceSpan<T>(_pointer + start, length);
     }
+
+    /// <summary>The same memory as <typeparamref name="TTo"/> elements; see <see cref="DeviceSpan{T}.Cast{TTo}"/>.</summary>
+    public ReadOnlyDeviceSpan<TTo> Cast<TTo>() where TTo : unmanaged => new((TTo*)SpanCasts.Aligned<TTo>(_pointer), SpanCasts.Length<T, TTo>(_length));
+}
+
+/// <summary>The checks and length arithmetic of the spans' <c>Cast</c>.</summary>
+internal static unsafe class SpanCasts
+{
+    public static void* Aligned<TTo>(void* pointer) where TTo : unmanaged
+    {
+        if ((nuint)pointer % (nuint)sizeof(TTo) != 0)
+            throw new ArgumentException(
+                $"A span at 0x{(nuint)pointer:x} cannot be cast to {typeof(TTo).Name}: its start is not aligned to {sizeof(TTo)} bytes. Cast a span whose offset is a multiple of {sizeof(TTo)} bytes.");
+        return pointer;
+    }
+
+    public static int Length<T, TTo>(int length) where T : unmanaged where TTo : unmanaged => (int)((long)length * sizeof(T) / sizeof(TTo));
 }

@@ -2,69 +2,59 @@ using System.Numerics;
 
 namespace Quamba.Kernels.Mamba;
 
-// The dense step y[c, b] = sum_{a = 0..m-1} H[a, c] z[a, b], each output summed in order of a from 0 (as the model
-// does), with the Walsh outputs z in the shared row (element a 2^k + b); the outputs replace them there.
+// The dense step y[c, b] = sum_{a < m'} S[a, c] z[a, b] on each half (m' = m, or m/2 on the two halves of a Sylvester
+// double), each output summed in order of a from 0 (as the model does), with the butterflies' outputs z in the shared
+// row; the outputs go straight to global memory.
 public static partial class HadamardKernels
 {
     /// <summary>
-    /// Thread (column group g, tile) computes outputs c = 4 tile .. 4 tile + 3 (and c + m/2 for a Sylvester double)
-    /// of the columns b = 4 g .. 4 g + 3: per input a one 128-bit load of z (threads of a warp read adjacent groups),
-    /// one broadcast 128-bit load of 4 signs, then one fused multiply-add per output; two inputs per loop trip.
-    /// Then, once every thread has read z (barrier), each stores its outputs over the row (barrier).
+    /// Thread tile (half, 4 outputs c = 4 tile .. 4 tile + 3, column group g) for t = thread, thread + block, ...;
+    /// g varies fastest, so a warp reads adjacent quads of z and one broadcast quad of signs per input a, then 16
+    /// fused multiply-adds. Each tile's 4 output quads are written at once (<see cref="WriteQuad{TOutput}"/>).
     /// </summary>
-    private static void DenseStep<TShape>(DeviceSpan<Float4> row4) where TShape : IHadamardShape
+    private static void DenseStep<TShape, TOutput>(DeviceSpan<Float4> row4, RowOutput output, DeviceSpan<uint> codes4, DeviceSpan<Float4> floats4)
+        where TShape : IHadamardShape where TOutput : IOutputKind
     {
         int groups = HadamardLayout.ColumnGroups(TShape.WalshSize);
         int tiles = HadamardLayout.Tiles(TShape.BaseOrder);
-        int half = HadamardLayout.SignOrder(TShape.BaseOrder);
-        int t = Gpu.ThreadIdxX;
+        int order = HadamardLayout.SignOrder(TShape.BaseOrder);
+        int signs = HadamardLayout.RowSlots(TShape.Width);
         // groups is a power of two: split t without a division.
-        int g = t & (groups - 1), tile = t >> BitOperations.PopCount((uint)(groups - 1));
-        bool active = t < groups * tiles;
-        Float4 y0 = default, y1 = default, y2 = default, y3 = default, x0 = default, x1 = default, x2 = default, x3 = default;
-        if (active)
+        int groupBits = BitOperations.PopCount((uint)(groups - 1));
+        for (int t = Gpu.ThreadIdxX; t < HadamardLayout.DenseTiles(TShape.BaseOrder, TShape.WalshSize); t += Gpu.BlockDimX)
         {
-            // Indices advance by constants, so the second load of each trip is an immediate offset from the first.
-            const int Step = 2;
-            int columnStride = TShape.WalshSize >= 4 ? TShape.WalshSize / 4 : 0;
-            int z = g, s = TShape.Width / 4 + tile;
-            for (int a = 0; a < half; a += Step)
+            int g = t & (groups - 1), rest = t >> groupBits;
+            int half = rest >= tiles ? 1 : 0;
+            int tile = rest - half * tiles;
+            Float4 y0 = default, y1 = default, y2 = default, y3 = default;
+            if (TShape.WalshSize >= 4)
             {
-                Float4 z0 = Column<TShape>(row4, z, a, g), z1 = Column<TShape>(row4, z + columnStride, a + 1, g);
-                AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, row4[s]);
-                AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, row4[s + tiles]);
-                z += Step * columnStride;
-                s += Step * tiles;
+                // Quad of z[half, a, 4g .. 4g + 3]: half n/8 + a 2^k/4 + g.
+                int q = half * (HadamardLayout.Quads(TShape.Width) >> 1) + g;
+                for (int a = 0; a < order; a++)
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, row4[HadamardLayout.Slot(q + a * groups)], row4[signs + a * tiles + tile]);
+                int c = half * (HadamardLayout.Quads(TShape.Width) >> 1) + 4 * tile * groups + g;
+                WriteQuad<TOutput>(output, c, y0, codes4, floats4);
+                WriteQuad<TOutput>(output, c + groups, y1, codes4, floats4);
+                WriteQuad<TOutput>(output, c + 2 * groups, y2, codes4, floats4);
+                WriteQuad<TOutput>(output, c + 3 * groups, y3, codes4, floats4);
             }
-            if (HadamardLayout.Doubled(TShape.BaseOrder))
+            else
             {
-                // H = [[S, S], [S, -S]]: output c + half has output c's signs on a < half and the opposite ones after,
-                // so it continues from the same partial sum.
-                x0 = y0;
-                x1 = y1;
-                x2 = y2;
-                x3 = y3;
-                s = TShape.Width / 4 + tile;
-                for (int a = half; a < TShape.BaseOrder; a += Step)
-                {
-                    Float4 z0 = Column<TShape>(row4, z, a, g), z1 = Column<TShape>(row4, z + columnStride, a + 1, g);
-                    Float4 s0 = row4[s], s1 = row4[s + tiles];
-                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, s0);
-                    AccumulateTile(ref x0, ref x1, ref x2, ref x3, z0, Negate(s0));
-                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, s1);
-                    AccumulateTile(ref x0, ref x1, ref x2, ref x3, z1, Negate(s1));
-                    z += Step * columnStride;
-                    s += Step * tiles;
-                }
+                // 2^k < 4 (m x 1 and m x 2 shapes): single columns, element half n/2 + a 2^k + g.
+                var row = SharedMemory.Dynamic<float>();
+                int e = half * (TShape.Width >> 1) + g;
+                for (int a = 0; a < order; a++)
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, new Float4(row[ElementSlot(e + a * TShape.WalshSize)], 0f, 0f, 0f), row4[signs + a * tiles + tile]);
+                int c = e + 4 * tile * TShape.WalshSize;
+                var codes = codes4.Cast<sbyte>();
+                var floats = floats4.Cast<float>();
+                WriteElement<TOutput>(output, c, y0.X, codes, floats);
+                WriteElement<TOutput>(output, c + TShape.WalshSize, y1.X, codes, floats);
+                WriteElement<TOutput>(output, c + 2 * TShape.WalshSize, y2.X, codes, floats);
+                WriteElement<TOutput>(output, c + 3 * TShape.WalshSize, y3.X, codes, floats);
             }
         }
-        Gpu.SyncThreads();
-        if (active)
-        {
-            StoreTile<TShape>(row4, 4 * tile, g, y0, y1, y2, y3);
-            if (HadamardLayout.Doubled(TShape.BaseOrder)) StoreTile<TShape>(row4, half + 4 * tile, g, x0, x1, x2, x3);
-        }
-        Gpu.SyncThreads();
     }
 
     /// <summary>
@@ -91,41 +81,14 @@ public static partial class HadamardKernels
         y3.W = MathF.FusedMultiplyAdd(z.W, s.W, y3.W);
     }
 
-    private static Float4 Negate(Float4 s) => new(-s.X, -s.Y, -s.Z, -s.W);
+    /// <summary>Index in floats of element e of the padded shared row.</summary>
+    private static int ElementSlot(int e) => 4 * HadamardLayout.Slot(e >> 2) + (e & 3);
 
-    /// <summary>z[a, 4g .. 4g + 3] (one 128-bit load at <paramref name="index"/> = a 2^k / 4 + g), or z[a, g] in X when 2^k &lt; 4.</summary>
-    private static Float4 Column<TShape>(DeviceSpan<Float4> row4, int index, int a, int g) where TShape : IHadamardShape
+    /// <summary>Output element e of the row (the 2^k &lt; 4 path) times 1/sqrt(n): a code or a float.</summary>
+    private static void WriteElement<TOutput>(RowOutput output, int e, float y, DeviceSpan<sbyte> codes, DeviceSpan<float> floats) where TOutput : IOutputKind
     {
-        if (TShape.WalshSize >= 4) return row4[index];
-        Float4 quad = row4[(a * TShape.WalshSize + g) >> 2];
-        int component = (a * TShape.WalshSize + g) & 3;
-        float z = component == 0 ? quad.X : component == 1 ? quad.Y : component == 2 ? quad.Z : quad.W;
-        return new Float4(z, 0f, 0f, 0f);
-    }
-
-    /// <summary>Stores output columns c .. c + 3 of column group g over the row: y[c, 4g .. 4g + 3] (or y[c, g] when 2^k &lt; 4).</summary>
-    private static void StoreTile<TShape>(DeviceSpan<Float4> row4, int c, int g, Float4 y0, Float4 y1, Float4 y2, Float4 y3) where TShape : IHadamardShape
-    {
-        StoreColumn<TShape>(row4, c, g, y0);
-        StoreColumn<TShape>(row4, c + 1, g, y1);
-        StoreColumn<TShape>(row4, c + 2, g, y2);
-        StoreColumn<TShape>(row4, c + 3, g, y3);
-    }
-
-    private static void StoreColumn<TShape>(DeviceSpan<Float4> row4, int c, int g, Float4 y) where TShape : IHadamardShape
-    {
-        if (TShape.WalshSize >= 4)
-        {
-            row4[c * (TShape.WalshSize / 4) + g] = y;
-            return;
-        }
-        // 2^k < 4 (only m x 1 shapes: element c 2^k + g): replace one component of its quad.
-        int e = c * TShape.WalshSize + g;
-        ref Float4 quad = ref row4[e >> 2];
-        int component = e & 3;
-        if (component == 0) quad.X = y.X;
-        else if (component == 1) quad.Y = y.X;
-        else if (component == 2) quad.Z = y.X;
-        else quad.W = y.X;
+        // The row's first element is 4 FirstQuad.
+        if (TOutput.Quantizes) codes[4 * output.FirstQuad + e] = ReciprocalQuantization.QuantizeProduct(y, output.Normalisation, output.Scale, output.ProductReciprocal);
+        else floats[4 * output.FirstQuad + e] = y * output.Normalisation;
     }
 }

@@ -1,125 +1,116 @@
-using System.Numerics;
-
 namespace Quamba.Kernels.Mamba;
 
-// The Walsh-Hadamard butterflies of each 2^k segment: stage h (h = 1, 2, 4, ... in that order) pairs elements
-// i and i + h of a segment into (a + b, a - b), exactly the model's operations. The results stay in the shared row.
+// The butterfly stages: the Walsh-Hadamard stages of each 2^k segment (stage h = 1, 2, 4, ... in that order pairs
+// elements i and i + h of a segment into (a + b, a - b), exactly the model's operations), then for a Sylvester double
+// the stage across the halves (i, i + n/2). The results stay in the shared row (HadamardLayout's padded quads).
 public static partial class HadamardKernels
 {
     /// <summary>
-    /// Stages h &lt; min(2^k, 128). Warp w transforms chunks w, w + warps, ... (a chunk's four loads in flight
-    /// together) and stores them to the shared row.
+    /// Loads the row as quads (128-bit, coalesced; four loads in flight per thread and loop trip), applies the Walsh
+    /// stages inside each quad and stores it to its slot.
     /// </summary>
-    private static void FirstWalshPass<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> row, int rowBase) where TShape : IHadamardShape
+    private static void LoadRow<TShape>(ReadOnlyDeviceSpan<Float4> input4, int firstQuad, DeviceSpan<Float4> row4) where TShape : IHadamardShape
     {
-        int lane = Gpu.ThreadIdxX & 31;
-        // The shuffle stages' signs (-1 on the lane that keeps a - b), the same for every chunk.
-        var signs = new Float4(LaneSign(lane, 1), LaneSign(lane, 2), LaneSign(lane, 4), LaneSign(lane, 8));
-        float sign16 = LaneSign(lane, 16);
-        // The loop test is warp-uniform, so the shuffles run on full warps.
-        for (int chunk = Gpu.ThreadIdxX >> 5; chunk < HadamardLayout.Chunks(TShape.Width); chunk += Gpu.BlockDimX >> 5)
+        int quads = HadamardLayout.Quads(TShape.Width);
+        int threads = Gpu.BlockDimX;
+        for (int q = Gpu.ThreadIdxX; q < quads; q += 4 * threads)
         {
-            Float4 v = LoadChunk<TShape>(input, rowBase, chunk, lane);
-            FinishChunk<TShape>(ref v, chunk, lane, signs, sign16, row);
+            Float4 v0 = LoadInputQuad<TShape>(input4, firstQuad, q);
+            Float4 v1 = LoadInputQuad<TShape>(input4, firstQuad, q + threads);
+            Float4 v2 = LoadInputQuad<TShape>(input4, firstQuad, q + 2 * threads);
+            Float4 v3 = LoadInputQuad<TShape>(input4, firstQuad, q + 3 * threads);
+            StoreLoadedQuad<TShape>(row4, q, v0);
+            StoreLoadedQuad<TShape>(row4, q + threads, v1);
+            StoreLoadedQuad<TShape>(row4, q + 2 * threads, v2);
+            StoreLoadedQuad<TShape>(row4, q + 3 * threads, v3);
         }
     }
 
-    /// <summary>-1 on lanes with bit <paramref name="h"/> set (the upper element of each stage-h pair), else 1.</summary>
-    private static float LaneSign(int lane, int h) => (lane & h) != 0 ? -1f : 1f;
+    /// <summary>Quad q of the row (zeros past its end).</summary>
+    private static Float4 LoadInputQuad<TShape>(ReadOnlyDeviceSpan<Float4> input4, int firstQuad, int q) where TShape : IHadamardShape =>
+        q < HadamardLayout.Quads(TShape.Width) ? input4[firstQuad + q] : default;
 
-    /// <summary>Elements chunk * 128 + lane + 32 j (j = 0..3 in X..W) of the row; 0 past its end.</summary>
-    private static Float4 LoadChunk<TShape>(ReadOnlyDeviceSpan<float> input, int rowBase, int chunk, int lane) where TShape : IHadamardShape
+    /// <summary>The stages h = 1, 2 of a loaded quad (as far as 2^k has them), then its store to the shared row.</summary>
+    private static void StoreLoadedQuad<TShape>(DeviceSpan<Float4> row4, int q, Float4 v) where TShape : IHadamardShape
     {
-        int e = chunk * HadamardLayout.Chunk + lane;
-        Float4 v = default;
-        if (e < TShape.Width) v.X = input[rowBase + e];
-        if (e + 32 < TShape.Width) v.Y = input[rowBase + e + 32];
-        if (e + 64 < TShape.Width) v.Z = input[rowBase + e + 64];
-        if (e + 96 < TShape.Width) v.W = input[rowBase + e + 96];
-        return v;
-    }
-
-    /// <summary>The butterflies of one chunk, then its store to the shared row.</summary>
-    private static void FinishChunk<TShape>(ref Float4 v, int chunk, int lane, Float4 signs, float sign16, DeviceSpan<float> row) where TShape : IHadamardShape
-    {
-        if (TShape.WalshSize > 1) ShuffleStage(ref v, 1, signs.X);
-        if (TShape.WalshSize > 2) ShuffleStage(ref v, 2, signs.Y);
-        if (TShape.WalshSize > 4) ShuffleStage(ref v, 4, signs.Z);
-        if (TShape.WalshSize > 8) ShuffleStage(ref v, 8, signs.W);
-        if (TShape.WalshSize > 16) ShuffleStage(ref v, 16, sign16);
-        // h = 32 pairs j = 0, 1 and 2, 3; h = 64 pairs j = 0, 2 and 1, 3.
-        if (TShape.WalshSize > 32)
+        if (q >= HadamardLayout.Quads(TShape.Width)) return;
+        if (TShape.WalshSize >= 2)
         {
             Butterfly(ref v.X, ref v.Y);
             Butterfly(ref v.Z, ref v.W);
         }
-        if (TShape.WalshSize > 64)
+        if (TShape.WalshSize >= 4)
         {
             Butterfly(ref v.X, ref v.Z);
             Butterfly(ref v.Y, ref v.W);
         }
-        int e = chunk * HadamardLayout.Chunk + lane;
-        if (e < TShape.Width) row[e] = v.X;
-        if (e + 32 < TShape.Width) row[e + 32] = v.Y;
-        if (e + 64 < TShape.Width) row[e + 64] = v.Z;
-        if (e + 96 < TShape.Width) row[e + 96] = v.W;
+        row4[HadamardLayout.Slot(q)] = v;
     }
 
     /// <summary>
-    /// Stage h &lt; 32: lanes l and l ^ h exchange values; the lower keeps a + b, the upper a - b = fma(b, -1, a) (one
-    /// rounding, the same as the subtraction). <paramref name="sign"/> is this lane's <see cref="LaneSign"/>.
+    /// One register pass: stages <paramref name="first"/> .. first + count - 1 of <see cref="HadamardLayout.Stages"/>.
+    /// Unit u holds the 2^count quads q0 + j0 s0 + j1 s1 + j2 s2 (s the stages' quad strides, j bits), in v0..v7 by
+    /// j, q0 being u with zero bits inserted where the Walsh strides are (all of a double's pairs lie in the first
+    /// half). The pass stores its quads back.
     /// </summary>
-    private static void ShuffleStage(ref Float4 v, int h, float sign)
+    private static void ButterflyPass<TShape>(DeviceSpan<Float4> row4, int first, int count) where TShape : IHadamardShape
     {
-        v.X = MathF.FusedMultiplyAdd(v.X, sign, Warp.ShuffleXor(v.X, h));
-        v.Y = MathF.FusedMultiplyAdd(v.Y, sign, Warp.ShuffleXor(v.Y, h));
-        v.Z = MathF.FusedMultiplyAdd(v.Z, sign, Warp.ShuffleXor(v.Z, h));
-        v.W = MathF.FusedMultiplyAdd(v.W, sign, Warp.ShuffleXor(v.W, h));
-    }
-
-    /// <summary>
-    /// Stages h = 128 .. 2^k / 2 (2^k &gt; 128), in register passes of up to <see cref="HadamardLayout.RegisterPassBits"/>
-    /// stages: a pass over stages h = s .. s 2^(bits-1) gives each unit the 2^bits elements r + s i (i &lt; 2^bits) of
-    /// a block of s 2^bits elements (r &lt; s), value i in component i % 4 of quad i / 4; each pass ends with a barrier.
-    /// </summary>
-    private static void LaterWalshPasses<TShape>(DeviceSpan<float> row) where TShape : IHadamardShape
-    {
-        int stages = 31 - BitOperations.LeadingZeroCount((uint)TShape.WalshSize);
-        for (int low = 7; low < stages; low += HadamardLayout.RegisterPassBits)
+        int walshStrides = Math.Max(0, Math.Min(count, HadamardLayout.WalshQuadStages(TShape.WalshSize) - first));
+        int s0 = HadamardLayout.StageStride(TShape.Width, TShape.WalshSize, first);
+        int s1 = count > 1 ? HadamardLayout.StageStride(TShape.Width, TShape.WalshSize, first + 1) : 0;
+        int s2 = count > 2 ? HadamardLayout.StageStride(TShape.Width, TShape.WalshSize, first + 2) : 0;
+        int units = HadamardLayout.PassUnits(TShape.Width, count);
+        for (int u = Gpu.ThreadIdxX; u < units; u += Gpu.BlockDimX)
         {
-            int stride = 1 << low;
-            int bits = Math.Min(stages - low, HadamardLayout.RegisterPassBits);
-            int count = 1 << bits;
-            for (int u = Gpu.ThreadIdxX; u < TShape.Width >> bits; u += Gpu.BlockDimX)
+            int q0 = ((u >> first) << (first + walshStrides)) | (u & ((1 << first) - 1));
+            Float4 v0 = row4[HadamardLayout.Slot(q0)], v1 = row4[HadamardLayout.Slot(q0 + s0)];
+            Float4 v2 = default, v3 = default, v4 = default, v5 = default, v6 = default, v7 = default;
+            if (count > 1)
             {
-                int e = (u >> low) * stride * count + (u & (stride - 1));
-                Float4 low4 = LoadStrided(row, e, stride, count), high4 = default;
-                if (count > 4) high4 = LoadStrided(row, e + 4 * stride, stride, 4);
-                // Bits 0 and 1 of i inside each quad, then bit 2 across the two quads.
-                for (int bit = 1; bit < 4 && bit < count; bit <<= 1)
-                {
-                    QuadStage(ref low4, bit);
-                    QuadStage(ref high4, bit);
-                }
-                if (count > 4) Butterfly(ref low4, ref high4);
-                StoreStrided(row, e, stride, low4, count);
-                if (count > 4) StoreStrided(row, e + 4 * stride, stride, high4, 4);
+                v2 = row4[HadamardLayout.Slot(q0 + s1)];
+                v3 = row4[HadamardLayout.Slot(q0 + s0 + s1)];
             }
-            Gpu.SyncThreads();
+            if (count > 2)
+            {
+                v4 = row4[HadamardLayout.Slot(q0 + s2)];
+                v5 = row4[HadamardLayout.Slot(q0 + s0 + s2)];
+                v6 = row4[HadamardLayout.Slot(q0 + s1 + s2)];
+                v7 = row4[HadamardLayout.Slot(q0 + s0 + s1 + s2)];
+            }
+            // Stage j-bit 0 pairs v0-v1, v2-v3, ...; bit 1 v0-v2, v1-v3, ...; bit 2 v0-v4, ... (the stages in order).
+            Butterfly(ref v0, ref v1);
+            if (count > 1)
+            {
+                Butterfly(ref v2, ref v3);
+                Butterfly(ref v0, ref v2);
+                Butterfly(ref v1, ref v3);
+            }
+            if (count > 2)
+            {
+                Butterfly(ref v4, ref v5);
+                Butterfly(ref v6, ref v7);
+                Butterfly(ref v4, ref v6);
+                Butterfly(ref v5, ref v7);
+                Butterfly(ref v0, ref v4);
+                Butterfly(ref v1, ref v5);
+                Butterfly(ref v2, ref v6);
+                Butterfly(ref v3, ref v7);
+            }
+            row4[HadamardLayout.Slot(q0)] = v0;
+            row4[HadamardLayout.Slot(q0 + s0)] = v1;
+            if (count > 1)
+            {
+                row4[HadamardLayout.Slot(q0 + s1)] = v2;
+                row4[HadamardLayout.Slot(q0 + s0 + s1)] = v3;
+            }
+            if (count > 2)
+            {
+                row4[HadamardLayout.Slot(q0 + s2)] = v4;
+                row4[HadamardLayout.Slot(q0 + s0 + s2)] = v5;
+                row4[HadamardLayout.Slot(q0 + s1 + s2)] = v6;
+                row4[HadamardLayout.Slot(q0 + s0 + s1 + s2)] = v7;
+            }
         }
-    }
-
-    /// <summary>The stage pairing components c and c ^ <paramref name="bit"/> (bit 1: X-Y, Z-W; bit 2: X-Z, Y-W).</summary>
-    private static void QuadStage(ref Float4 q, int bit)
-    {
-        if (bit == 1)
-        {
-            Butterfly(ref q.X, ref q.Y);
-            Butterfly(ref q.Z, ref q.W);
-            return;
-        }
-        Butterfly(ref q.X, ref q.Z);
-        Butterfly(ref q.Y, ref q.W);
     }
 
     /// <summary>(a, b) = (a + b, a - b).</summary>
@@ -137,25 +128,5 @@ public static partial class HadamardKernels
         Butterfly(ref a.Y, ref b.Y);
         Butterfly(ref a.Z, ref b.Z);
         Butterfly(ref a.W, ref b.W);
-    }
-
-    /// <summary>Elements e + stride j, j &lt; count (at most 4), into X..W.</summary>
-    private static Float4 LoadStrided(DeviceSpan<float> row, int e, int stride, int count)
-    {
-        Float4 v = default;
-        v.X = row[e];
-        if (count > 1) v.Y = row[e + stride];
-        if (count > 2) v.Z = row[e + 2 * stride];
-        if (count > 3) v.W = row[e + 3 * stride];
-        return v;
-    }
-
-    /// <summary>Stores X..W at e + stride j for j &lt; count (at most 4).</summary>
-    private static void StoreStrided(DeviceSpan<float> row, int e, int stride, Float4 v, int count)
-    {
-        row[e] = v.X;
-        if (count > 1) row[e + stride] = v.Y;
-        if (count > 2) row[e + 2 * stride] = v.Z;
-        if (count > 3) row[e + 3 * stride] = v.W;
     }
 }

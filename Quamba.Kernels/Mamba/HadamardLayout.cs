@@ -4,60 +4,88 @@ namespace Quamba.Kernels.Mamba;
 /// How the Hadamard kernels split one row of width n = m 2^k over a block, shared by the host
 /// (<see cref="HadamardKernels.Launch{TShape}"/>) and the kernels. Inside a kernel every argument is a shape constant,
 /// so ptxas folds these to immediates; they use shifts, never / or %, because ptxas expands a PTX division into its
-/// general sequence before it folds constants. The kernels assume the <see cref="Threads"/> of the launch.
+/// general sequence before it folds constants.
 /// </summary>
+/// <remarks>
+/// The row lives in shared memory as quads (4 adjacent elements, one 128-bit access), quad q in slot
+/// <c>q + q / 8</c> (<see cref="Slot"/>): one padding quad per 8, so that threads reading 8 consecutive quads each
+/// (a butterfly pass over quad strides 1, 2, 4) hit distinct banks. Element i = a 2^k + b; Walsh stage h pairs
+/// i and i + h. Stages h = 1, 2 stay inside a quad (done as the row is loaded); the later ones, quad stride h / 4, and
+/// for a Sylvester double (m = 40) the butterfly across the halves (quad stride n / 8) are the <see cref="Stages"/>
+/// of the register passes, up to <see cref="StagesPerPass"/> per pass.
+/// </remarks>
 public static class HadamardLayout
 {
-    /// <summary>Elements of a row chunk: the first Walsh pass gives each warp chunks of 128, lane l holding l + 32 j (j &lt; 4).</summary>
-    public const int Chunk = 128;
-
-    /// <summary>Chunks a warp transforms per row at most (the block size is chosen for it; fewer for narrow rows).</summary>
-    public const int MaxChunksPerWarp = 8;
-
-    /// <summary>Stages (bits of 2^k) one register pass of the later Walsh stages holds: up to 2^3 = 8 values per thread (two quads keep the code short).</summary>
-    public const int RegisterPassBits = 3;
+    /// <summary>Butterfly stages one register pass applies at most: each thread then holds 2^3 = 8 quads.</summary>
+    public const int StagesPerPass = 3;
 
     /// <summary>
-    /// True when H_m is the Sylvester double [[H, H], [H, -H]] of H_{m/2} (m = 40 = 2 x 20, as Quamba.Model builds it):
-    /// outputs c and c + m/2 then share their partial sums over the first m/2 inputs.
+    /// True when H_m is the Sylvester double [[H, H], [H, -H]] = H_2 (x) H_{m/2} of H_{m/2} (m = 40 = 2 x 20, as
+    /// Quamba.Model builds it): applied as one more butterfly stage across the two halves, then H_{m/2} on each half.
     /// </summary>
     public static bool Doubled(int baseOrder) => baseOrder == 40;
 
-    /// <summary>Order of the sign table the dense step reads: H_m, or its top-left H_{m/2} when <see cref="Doubled"/>.</summary>
+    /// <summary>Order of the dense step's matrix: H_m, or H_{m/2} when <see cref="Doubled"/>.</summary>
     public static int SignOrder(int baseOrder) => Doubled(baseOrder) ? baseOrder >> 1 : baseOrder;
 
-    /// <summary>Dense-step tiles: 4 sign columns each (none for m = 1).</summary>
+    /// <summary>Halves the dense step runs on independently: 2 for a Sylvester double, else 1.</summary>
+    public static int Halves(int baseOrder) => Doubled(baseOrder) ? 2 : 1;
+
+    /// <summary>Dense-step tiles of outputs: 4 sign columns each (none for m = 1).</summary>
     public static int Tiles(int baseOrder) => SignOrder(baseOrder) >> 2;
 
-    /// <summary>Dense-step column groups of a segment: 4 adjacent columns b each (one column when 2^k &lt; 4).</summary>
+    /// <summary>Quads of a row.</summary>
+    public static int Quads(int width) => width >> 2;
+
+    /// <summary>Shared-memory slot (in quads) of quad q: one padding quad after every 8.</summary>
+    public static int Slot(int quad) => quad + (quad >> 3);
+
+    /// <summary>Slots the padded row takes.</summary>
+    public static int RowSlots(int width) => Slot(Quads(width) - 1) + 1;
+
+    /// <summary>Walsh stages inside a quad (h = 1, 2), applied as the row is loaded.</summary>
+    public static int QuadStages(int walshSize) => walshSize >= 4 ? 2 : walshSize == 2 ? 1 : 0;
+
+    /// <summary>Walsh stages across quads (h = 4 .. 2^k / 2).</summary>
+    public static int WalshQuadStages(int walshSize) => Log2(walshSize) - QuadStages(walshSize);
+
+    /// <summary>Butterfly stages of the register passes: the Walsh stages across quads, then the halves of a double.</summary>
+    public static int Stages(int baseOrder, int walshSize) => WalshQuadStages(walshSize) + (Doubled(baseOrder) ? 1 : 0);
+
+    /// <summary>Quad stride of stage s: 2^s for the Walsh stages (h = 4 2^s), n / 8 (half the row) for a double's.</summary>
+    public static int StageStride(int width, int walshSize, int stage) => stage < WalshQuadStages(walshSize) ? 1 << stage : Quads(width) >> 1;
+
+    /// <summary>Threads (units) a pass of <paramref name="stages"/> stages has work for: one per 2^stages quads.</summary>
+    public static int PassUnits(int width, int stages) => Quads(width) >> stages;
+
+    /// <summary>Dense-step column groups: 4 adjacent columns b each (a quad), or single columns when 2^k &lt; 4.</summary>
     public static int ColumnGroups(int walshSize) => walshSize >= 4 ? walshSize >> 2 : walshSize;
 
-    /// <summary>Threads of the dense step: one per (column group, tile).</summary>
-    public static int DenseThreads(int baseOrder, int walshSize) => ColumnGroups(walshSize) * Tiles(baseOrder);
-
-    /// <summary>Chunks of 128 elements in a row (the last may be partial).</summary>
-    public static int Chunks(int width) => (width + Chunk - 1) >> 7;
+    /// <summary>Dense-step tiles of a row: (half, 4 outputs, column group).</summary>
+    public static int DenseTiles(int baseOrder, int walshSize) => baseOrder == 1 ? 0 : Halves(baseOrder) * Tiles(baseOrder) * ColumnGroups(walshSize);
 
     /// <summary>
-    /// Threads per block: enough for the dense step, for at most 8 chunks per warp, and for the later Walsh stages of a
-    /// power of two (2^k &gt; 128: at least 128 threads).
+    /// Threads per block: one per unit of a full pass (8 quads) and one per two dense tiles, at least a warp. For
+    /// 5120 = 40 x 128: 160 threads (1280 quads, 320 tiles).
     /// </summary>
     public static int Threads(int width, int baseOrder, int walshSize)
     {
-        int forChunks = ((Chunks(width) + MaxChunksPerWarp - 1) >> 3) << 5;
-        int forLaterStages = walshSize > Chunk ? Chunk : 0;
-        int threads = Math.Max(Math.Max(32, DenseThreads(baseOrder, walshSize)), Math.Max(forChunks, forLaterStages));
+        int threads = Math.Max(32, Math.Max(PassUnits(width, StagesPerPass), (DenseTiles(baseOrder, walshSize) + 1) >> 1));
         return (threads + 31) & ~31;
     }
 
-    /// <summary>Dynamic shared memory: the row (n floats, later the outputs), then the sign table (<see cref="SignOrder"/>^2 floats).</summary>
-    public static int SharedBytes(int width, int baseOrder) => (width + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder))) * sizeof(float);
+    /// <summary>Dynamic shared memory: the padded row, then the dense step's sign table (<see cref="SignOrder"/>^2 floats).</summary>
+    public static int SharedBytes(int width, int baseOrder) =>
+        16 * RowSlots(width) + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder) * sizeof(float));
 
     /// <summary>Why the kernels cannot run this shape, or null.</summary>
     public static string? Unsupported(int width, int baseOrder, int walshSize)
     {
+        if ((width & 3) != 0) return $"width {width} is not a multiple of 4 (the kernels move rows as 4-element quads)";
         int threads = Threads(width, baseOrder, walshSize);
         if (threads > LaunchLimits.MaxThreadsPerBlock) return $"{threads} threads per row exceed a block's {LaunchLimits.MaxThreadsPerBlock}";
         return null;
     }
+
+    private static int Log2(int powerOfTwo) => 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)powerOfTwo);
 }

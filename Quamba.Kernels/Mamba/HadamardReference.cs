@@ -2,8 +2,9 @@ namespace Quamba.Kernels.Mamba;
 
 /// <summary>
 /// Plain C# reference of the Hadamard kernels: <c>y = x (H_m (x) W_{2^k}) / sqrt(n)</c> row by row, written as the
-/// definition (element i = a * 2^k + b, the Walsh-Hadamard butterflies per segment, then the dense m x m sum in
-/// order of a), then int8 codes with one scale.
+/// definition (element i = a * 2^k + b, the Walsh-Hadamard butterflies per segment; for m = 40 = 2 x 20 a butterfly
+/// across the two halves; then the dense m x m (or 20 x 20 per half) sum in order of a), then int8 codes with one
+/// scale. The operation order is Quamba.Model's <c>HadamardTransform</c>'s, so the results are bit-identical.
 /// </summary>
 public static class HadamardReference
 {
@@ -12,7 +13,6 @@ public static class HadamardReference
     {
         int w = width / baseOrder;
         if (w * baseOrder != width) throw new ArgumentException($"Width {width} is not a multiple of base order {baseOrder}.");
-        var h = HadamardTables.Matrix(baseOrder);
         float normalisation = (float)(1.0 / Math.Sqrt(width));
         var output = new float[input.Length];
         var z = new float[width];
@@ -33,14 +33,25 @@ public static class HadamardReference
                 for (int i = 0; i < width; i++) output[r * width + i] = z[i] * normalisation;
                 continue;
             }
-            for (int a2 = 0; a2 < baseOrder; a2++)
-                for (int b = 0; b < w; b++)
+            // H_40 = H_2 (x) H_20 (HadamardLayout.Doubled): a butterfly across the halves, then H_20 on each half.
+            int dense = HadamardLayout.SignOrder(baseOrder), halves = baseOrder / dense, half = width / halves;
+            if (halves == 2)
+                for (int i = 0; i < half; i++)
                 {
-                    float sum = 0f;
-                    for (int a = 0; a < baseOrder; a++)
-                        sum = h[a * baseOrder + a2] > 0 ? sum + z[a * w + b] : sum - z[a * w + b];
-                    output[r * width + a2 * w + b] = sum * normalisation;
+                    float x0 = z[i], x1 = z[i + half];
+                    z[i] = x0 + x1;
+                    z[i + half] = x0 - x1;
                 }
+            var d = HadamardTables.Matrix(dense);
+            for (int part = 0; part < halves; part++)
+                for (int a2 = 0; a2 < dense; a2++)
+                    for (int b = 0; b < w; b++)
+                    {
+                        float sum = 0f;
+                        for (int a = 0; a < dense; a++)
+                            sum = d[a * dense + a2] > 0 ? sum + z[part * half + a * w + b] : sum - z[part * half + a * w + b];
+                        output[r * width + part * half + a2 * w + b] = sum * normalisation;
+                    }
         }
         return output;
     }

@@ -39,12 +39,20 @@ public static class ReciprocalQuantization
     public static sbyte QuantizeProduct(float y, float factor, float scale, float productReciprocal)
     {
         float t = y * productReciprocal;
-        float nearest = MathF.Round(t);
-        // Branch-free on the common path: the clamp also saturates large |t| correctly.
-        int code = Math.Clamp((int)nearest, -128, 127);
-        // NaN (a NaN value or q, or an infinite t) fails this test and takes the exact path.
-        return MathF.Abs(t - nearest) < SafeOffset ? (sbyte)code : KernelMath.Quantize(y * factor, scale);
+        return IsSafe(t) ? FastCode(t) : KernelMath.Quantize(y * factor, scale);
     }
+
+    /// <summary>
+    /// The code of <c>t = y * productReciprocal</c> by rounding t: <see cref="QuantizeProduct"/>'s result whenever
+    /// <see cref="IsSafe"/>(t). Branch-free: the clamp also saturates large |t| correctly.
+    /// </summary>
+    public static sbyte FastCode(float t) => (sbyte)Math.Clamp((int)MathF.Round(t), -128, 127);
+
+    /// <summary>
+    /// Whether t is more than the margin away from a rounding boundary k + 1/2, so that <see cref="FastCode"/> is exact.
+    /// NaN (a NaN value or reciprocal, or an infinite t) fails this test and takes the exact path.
+    /// </summary>
+    public static bool IsSafe(float t) => MathF.Abs(t - MathF.Round(t)) < SafeOffset;
 
     private static bool IsNormal(float x)
     {

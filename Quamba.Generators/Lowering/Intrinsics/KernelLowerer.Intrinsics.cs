@@ -148,9 +148,39 @@ namespace Quamba.Generators.Lowering
                         var length = args.Length > 1 ? args[1].Operand : _b.Binary(BinaryKind.Sub, IrType.S32, span.Length, start);
                         return new SpanValue(resultType, pointer, length, span.Space);
                     }
+                case "Cast" when resultType is not null:
+                    return new SpanValue(resultType, span.Pointer, CastLength(span, resultType), span.Space);
             }
             Report(DiagnosticDescriptors.NoDeviceImplementation, invocation.Syntax, method.ToDisplayString());
             return PoisonValue.Instance;
+        }
+
+        /// <summary>
+        /// A cast span's length, <c>length * sizeof(T) / sizeof(TTo)</c> rounded down: shifts when both sizes are powers of
+        /// two (an unused length is then dead code), else a multiply and a division.
+        /// </summary>
+        private IrOperand CastLength(SpanValue span, SpanKType to)
+        {
+            int from = KernelTypeMapper.SizeOf(span.Type.Element), size = KernelTypeMapper.SizeOf(to.Element);
+            if (from == size) return span.Length;
+            if (IsPowerOfTwo(from) && IsPowerOfTwo(size))
+            {
+                int shift = Log2(size) - Log2(from);
+                return shift > 0
+                    ? _b.Binary(BinaryKind.Shr, IrType.S32, span.Length, IrOperand.Imm(shift, IrType.S32))
+                    : _b.Binary(BinaryKind.Shl, IrType.S32, span.Length, IrOperand.Imm(-shift, IrType.S32));
+            }
+            var bytes = _b.Binary(BinaryKind.Mul, IrType.S32, span.Length, IrOperand.Imm(from, IrType.S32));
+            return _b.Binary(BinaryKind.Div, IrType.S32, bytes, IrOperand.Imm(size, IrType.S32));
+        }
+
+        private static bool IsPowerOfTwo(int x) => x > 0 && (x & (x - 1)) == 0;
+
+        private static int Log2(int x)
+        {
+            int log = 0;
+            while ((1 << log) < x) log++;
+            return log;
         }
 
         private Value LowerBitsCall(IInvocationOperation invocation, IMethodSymbol method)

@@ -20,6 +20,12 @@ public static class HadamardBaseMatrices
     private static readonly Lazy<sbyte[]> H28 = new(() => Verified(PaleyTwo(13), 28));
     private static readonly Lazy<sbyte[]> H40 = new(() => Verified(SylvesterDouble(Get(20), 20), 40));
 
+    /// <summary>
+    /// m / 2 when H_m is the Sylvester double <c>[[H, H], [H, -H]] = H_2 (x) H_{m/2}</c> (m = 40), else 0. The
+    /// transforms apply such an H_m as a butterfly across the two halves, then H_{m/2} on each half.
+    /// </summary>
+    public static int HalfOrderOfDouble(int order) => order == 40 ? 20 : 0;
+
     /// <summary>The order-<paramref name="order"/> matrix, row-major, entries +-1. A copy is not made: do not modify.</summary>
     public static ReadOnlySpan<sbyte> Get(int order) => order switch
     {

@@ -18,6 +18,8 @@ namespace Quamba.Model.Quantization.Hadamard;
 public sealed class HadamardTransform
 {
     private readonly float[] _base; // H_m as floats, row-major; empty when m == 1
+    private readonly float[] _dense; // the dense step's matrix: H_m, or H_{m/2} when H_m is a Sylvester double
+    private readonly int _denseOrder;
     private readonly float _normalisation;
 
     private HadamardTransform(int size, int baseOrder)
@@ -26,16 +28,17 @@ public sealed class HadamardTransform
         BaseOrder = baseOrder;
         WalshSize = size / baseOrder;
         _normalisation = (float)(1.0 / Math.Sqrt(size));
-        if (baseOrder == 1)
-        {
-            _base = [];
-        }
-        else
-        {
-            var h = HadamardBaseMatrices.Get(baseOrder);
-            _base = new float[h.Length];
-            for (int i = 0; i < h.Length; i++) _base[i] = h[i];
-        }
+        _base = baseOrder == 1 ? [] : Floats(HadamardBaseMatrices.Get(baseOrder));
+        int half = HadamardBaseMatrices.HalfOrderOfDouble(baseOrder);
+        _denseOrder = half > 0 ? half : baseOrder;
+        _dense = half > 0 ? Floats(HadamardBaseMatrices.Get(half)) : _base;
+    }
+
+    private static float[] Floats(ReadOnlySpan<sbyte> h)
+    {
+        var f = new float[h.Length];
+        for (int i = 0; i < h.Length; i++) f[i] = h[i];
+        return f;
     }
 
     /// <summary>n, the length of the vectors transformed.</summary>
@@ -147,31 +150,56 @@ public sealed class HadamardTransform
         return s;
     }
 
+    /// <summary>
+    /// The operation order every implementation follows bit for bit (the GPU kernels and their reference too): the
+    /// Walsh-Hadamard butterflies of each segment (stages h = 1, 2, 4, ...); for a Sylvester double H_m = H_2 (x) H_{m/2}
+    /// one more butterfly (i, i + n/2) across the halves; the dense product with H_m (or H_{m/2} on each half), each
+    /// output summed over a = 0, 1, ... in order from 0; then the multiply by 1/sqrt(n).
+    /// </summary>
     private void ApplyCore(Span<float> row, float[] scratch)
     {
         int w = WalshSize, m = BaseOrder;
         for (int a = 0; a < m; a++) WalshHadamard.Transform(row.Slice(a * w, w));
         if (m > 1)
         {
-            // y[a', :] = sum_a H_m[a, a'] z[a, :], vectorised over the contiguous 2^k axis.
             var y = scratch.AsSpan(0, Size);
-            y.Clear();
-            for (int a2 = 0; a2 < m; a2++)
+            if (_denseOrder != m)
             {
-                var dst = y.Slice(a2 * w, w);
-                for (int a = 0; a < m; a++)
-                {
-                    float h = _base[a * m + a2];
-                    var src = row.Slice(a * w, w);
-                    if (h > 0) TensorPrimitives.Add(dst, src, dst);
-                    else TensorPrimitives.Subtract(dst, src, dst);
-                }
+                // H_2 (x) H_{m/2}: (u, v) = (lower + upper, lower - upper), then H_{m/2} on each half (m/2 + 1 instead of m adds per element).
+                int half = Size / 2;
+                Span<float> lower = row[..half], upper = row[half..], sums = y[..half];
+                TensorPrimitives.Add(lower, upper, sums);
+                TensorPrimitives.Subtract(lower, upper, upper);
+                sums.CopyTo(lower);
+                DenseProduct(lower, y[..half]);
+                DenseProduct(upper, y[half..]);
+            }
+            else
+            {
+                DenseProduct(row, y);
             }
             TensorPrimitives.Multiply(y, _normalisation, row);
         }
         else
         {
             TensorPrimitives.Multiply(row, _normalisation, row);
+        }
+    }
+
+    /// <summary><c>y[a', :] = sum_a D[a, a'] z[a, :]</c> with D the dense step's matrix, vectorised over the contiguous 2^k axis.</summary>
+    private void DenseProduct(ReadOnlySpan<float> z, Span<float> y)
+    {
+        int w = WalshSize, m = _denseOrder;
+        y.Clear();
+        for (int a2 = 0; a2 < m; a2++)
+        {
+            var dst = y.Slice(a2 * w, w);
+            for (int a = 0; a < m; a++)
+            {
+                var src = z.Slice(a * w, w);
+                if (_dense[a * m + a2] > 0) TensorPrimitives.Add(dst, src, dst);
+                else TensorPrimitives.Subtract(dst, src, dst);
+            }
         }
     }
 }

@@ -176,5 +176,41 @@ namespace Quamba.Generators.Lowering
                 _ => null,
             };
         }
+
+        /// <summary>
+        /// Math.Min/Max/Abs on ints and BitOperations.LeadingZeroCount/TrailingZeroCount/PopCount/Log2 on uints with
+        /// constant arguments (the overloads the kernels use); null for anything else.
+        /// </summary>
+        public static object? PureCall(string type, string name, object[] arguments)
+        {
+            if (type == "Math" && arguments.Length == 2 && arguments[0] is int a && arguments[1] is int b)
+                return name switch { "Min" => System.Math.Min(a, b), "Max" => System.Math.Max(a, b), _ => null };
+            if (type == "Math" && arguments.Length == 1 && arguments[0] is int x && name == "Abs" && x != int.MinValue)
+                return System.Math.Abs(x);
+            if (type == "BitOperations" && arguments.Length == 1 && arguments[0] is uint u)
+                return name switch
+                {
+                    "LeadingZeroCount" => LeadingZeros(u),
+                    "TrailingZeroCount" => u == 0 ? 32 : 31 - LeadingZeros(u & (~u + 1)),
+                    "PopCount" => PopCount(u),
+                    "Log2" => u == 0 ? 0 : 31 - LeadingZeros(u),
+                    _ => null,
+                };
+            return null;
+        }
+
+        private static int LeadingZeros(uint u)
+        {
+            int n = 0;
+            for (uint bit = 0x80000000u; bit != 0 && (u & bit) == 0; bit >>= 1) n++;
+            return n;
+        }
+
+        private static int PopCount(uint u)
+        {
+            int n = 0;
+            for (; u != 0; u &= u - 1) n++;
+            return n;
+        }
     }
 }

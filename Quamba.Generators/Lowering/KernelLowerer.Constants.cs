@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -7,11 +8,16 @@ namespace Quamba.Generators.Lowering
     /// <summary>
     /// Compile-time evaluation beyond C# constants: static abstract members of [Specialize] type arguments,
     /// expression-bodied static getters, static readonly fields with constant initialisers, Gpu.IsDevice,
-    /// and arithmetic over them. Used for immediates, required-constant arguments and dead-branch removal.
+    /// arithmetic and conditional expressions over them, and calls with constant arguments to expression-bodied
+    /// non-generic static methods (<c>static int Tiles(int m) =&gt; m &gt;&gt; 2</c>) and to Math.Min/Max and
+    /// BitOperations' counts. Used for immediates, required-constant arguments and dead-branch removal.
     /// </summary>
     internal sealed partial class KernelLowerer
     {
         private int _constantDepth;
+
+        /// <summary>Parameters of the helper calls being evaluated at compile time, bound to their constant arguments.</summary>
+        private readonly Stack<Dictionary<IParameterSymbol, object>> _constantArguments = new();
 
         private bool TryConstant(IOperation operation, out object value)
         {
@@ -22,7 +28,7 @@ namespace Quamba.Generators.Lowering
                 value = operation.ConstantValue.Value;
                 return true;
             }
-            if (_constantDepth > 32) return false;
+            if (_constantDepth > 256) return false;
             _constantDepth++;
             try
             {
@@ -75,8 +81,47 @@ namespace Quamba.Generators.Lowering
                         var type = unary.Type is null ? SpecialType.None : Underlying(Substitute(unary.Type));
                         return ConstantFolder.Unary(unary.OperatorKind, operand, type);
                     }
+                case IParameterReferenceOperation parameter when _constantArguments.Count > 0:
+                    return _constantArguments.Peek().TryGetValue(parameter.Parameter.OriginalDefinition, out var bound) ? bound : null;
+                case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                    {
+                        if (!TryConstant(conditional.Condition, out var condition) || condition is not bool taken) return null;
+                        return TryConstant(taken ? conditional.WhenTrue : conditional.WhenFalse, out var chosen) ? chosen : null;
+                    }
+                case IInvocationOperation invocation when invocation.Instance is null:
+                    return EvaluateCall(invocation);
                 default:
                     return null;
+            }
+        }
+
+        /// <summary>A static call whose arguments are all constants: a pure BCL helper, or a source method with one expression body.</summary>
+        private object? EvaluateCall(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            var arguments = new object[invocation.Arguments.Length];
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                var argument = invocation.Arguments[i];
+                if (argument.Parameter is null || argument.Parameter.RefKind != RefKind.None || !TryConstant(argument.Value, out arguments[i])) return null;
+            }
+            if (KnownSymbols.Is(method.ContainingType, _known.Math) || KnownSymbols.Is(method.ContainingType, _known.BitOperations))
+                return ConstantFolder.PureCall(method.ContainingType.Name, method.Name, arguments);
+            if (method.IsGenericMethod || !method.IsStatic || method.ContainingType.IsGenericType || !HasSource(method)) return null;
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken);
+            if (syntax is not MethodDeclarationSyntax { ExpressionBody.Expression: { } body }) return null;
+            var operation = _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, _cancellationToken);
+            if (operation is null) return null;
+            var bindings = new Dictionary<IParameterSymbol, object>(SymbolEqualityComparer.Default);
+            for (int i = 0; i < arguments.Length; i++) bindings[invocation.Arguments[i].Parameter!.OriginalDefinition] = arguments[i];
+            _constantArguments.Push(bindings);
+            try
+            {
+                return TryConstant(operation, out var value) ? value : null;
+            }
+            finally
+            {
+                _constantArguments.Pop();
             }
         }
 

@@ -31,8 +31,17 @@ public static partial class HadamardKernels
             {
                 // Quad of z[half, a, 4g .. 4g + 3]: half n/8 + a 2^k/4 + g.
                 int q = half * (HadamardLayout.Quads(TShape.Width) >> 1) + g;
-                for (int a = 0; a < order; a++)
-                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, row4[HadamardLayout.Slot(q + a * groups)], row4[signs + a * tiles + tile]);
+                // Four inputs per trip (m' is a multiple of 4), their slots and signs at constant offsets when groups is a multiple of 8.
+                for (int a = 0; a < order; a += 4)
+                {
+                    Float4 z0 = row4[DenseSlot(q, a, groups)], z1 = row4[DenseSlot(q, a + 1, groups)];
+                    Float4 z2 = row4[DenseSlot(q, a + 2, groups)], z3 = row4[DenseSlot(q, a + 3, groups)];
+                    int s = signs + a * tiles + tile;
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, row4[s]);
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, row4[s + tiles]);
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z2, row4[s + 2 * tiles]);
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z3, row4[s + 3 * tiles]);
+                }
                 int c = half * (HadamardLayout.Quads(TShape.Width) >> 1) + 4 * tile * groups + g;
                 WriteQuad<TOutput>(output, c, y0, codes4, floats4);
                 WriteQuad<TOutput>(output, c + groups, y1, codes4, floats4);
@@ -80,6 +89,10 @@ public static partial class HadamardKernels
         y3.Z = MathF.FusedMultiplyAdd(z.Z, s.W, y3.Z);
         y3.W = MathF.FusedMultiplyAdd(z.W, s.W, y3.W);
     }
+
+    /// <summary>Slot of z[half, a, quad g] (quad q + a groups): Slot(q) plus a constant multiple of a when groups is a multiple of 8.</summary>
+    private static int DenseSlot(int q, int a, int groups) =>
+        (groups & 7) == 0 ? HadamardLayout.Slot(q) + a * HadamardLayout.SlotStride(groups) : HadamardLayout.Slot(q + a * groups);
 
     /// <summary>Index in floats of element e of the padded shared row.</summary>
     private static int ElementSlot(int e) => 4 * HadamardLayout.Slot(e >> 2) + (e & 3);

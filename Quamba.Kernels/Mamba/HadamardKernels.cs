@@ -85,11 +85,12 @@ public static partial class HadamardKernels
         if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, row4);
         LoadRow<TShape>(input.Cast<Float4>(), output.FirstQuad, row4);
         Gpu.SyncThreads();
-        for (int first = 0; first < stages; first += HadamardLayout.StagesPerPass)
-        {
-            ButterflyPass<TShape>(row4, first, Math.Min(HadamardLayout.StagesPerPass, stages - first));
-            Gpu.SyncThreads();
-        }
+        // One call per pass (at most MaxPasses), so that each pass's stage count and strides are constants in its code;
+        // the conditions fold at compile time, so only the shape's passes are emitted.
+        if (HadamardLayout.Stages(TShape.BaseOrder, TShape.WalshSize) > 0) ButterflyPassThenSync<TShape>(row4, 0, stages);
+        if (HadamardLayout.Stages(TShape.BaseOrder, TShape.WalshSize) > HadamardLayout.StagesPerPass) ButterflyPassThenSync<TShape>(row4, HadamardLayout.StagesPerPass, stages);
+        if (HadamardLayout.Stages(TShape.BaseOrder, TShape.WalshSize) > 2 * HadamardLayout.StagesPerPass) ButterflyPassThenSync<TShape>(row4, 2 * HadamardLayout.StagesPerPass, stages);
+        if (HadamardLayout.Stages(TShape.BaseOrder, TShape.WalshSize) > 3 * HadamardLayout.StagesPerPass) ButterflyPassThenSync<TShape>(row4, 3 * HadamardLayout.StagesPerPass, stages);
         if (TShape.BaseOrder > 1)
         {
             DenseStep<TShape, TOutput>(row4, output, codes4, floats4);
@@ -99,22 +100,26 @@ public static partial class HadamardKernels
             WriteQuad<TOutput>(output, q, row4[HadamardLayout.Slot(q)], codes4, floats4);
     }
 
+    /// <summary>The pass over stages first .. first + 2 (fewer at the end), then a barrier.</summary>
+    private static void ButterflyPassThenSync<TShape>(DeviceSpan<Float4> row4, int first, int stages) where TShape : IHadamardShape
+    {
+        ButterflyPass<TShape>(row4, first, Math.Min(HadamardLayout.StagesPerPass, stages - first));
+        Gpu.SyncThreads();
+    }
+
     /// <summary>
     /// Copies the dense step's sign table behind the row (slot <see cref="HadamardLayout.RowSlots"/> on), 4 adjacent
-    /// columns per Float4: H_m, or for a Sylvester double (<see cref="HadamardLayout.Doubled"/>) its top-left quarter
-    /// H_{m/2}. Thread a copies row a.
+    /// columns per Float4 (one 128-bit load each: H_m's rows start at multiples of 16 bytes): H_m, or for a Sylvester
+    /// double (<see cref="HadamardLayout.Doubled"/>) its top-left quarter H_{m/2}. Index e = 8 a + tile.
     /// </summary>
     private static void StageSigns<TShape>(ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<Float4> row4) where TShape : IHadamardShape
     {
-        int a = Gpu.ThreadIdxX;
+        var signs4 = baseSigns.Cast<Float4>();
         int tiles = HadamardLayout.Tiles(TShape.BaseOrder);
-        if (a < HadamardLayout.SignOrder(TShape.BaseOrder))
+        for (int e = Gpu.ThreadIdxX; e < HadamardLayout.SignOrder(TShape.BaseOrder) << 3; e += Gpu.BlockDimX)
         {
-            for (int q = 0; q < tiles; q++)
-            {
-                int s = a * TShape.BaseOrder + 4 * q;
-                row4[HadamardLayout.RowSlots(TShape.Width) + a * tiles + q] = new Float4(baseSigns[s], baseSigns[s + 1], baseSigns[s + 2], baseSigns[s + 3]);
-            }
+            int a = e >> 3, tile = e & 7;
+            if (tile < tiles) row4[HadamardLayout.RowSlots(TShape.Width) + a * tiles + tile] = signs4[a * (TShape.BaseOrder >> 2) + tile];
         }
     }
 
@@ -164,5 +169,5 @@ public static partial class HadamardKernels
 
     /// <summary>Four codes as one little-endian word, the first in the lowest byte (the order of the bytes in memory).</summary>
     private static uint PackCodes(sbyte c0, sbyte c1, sbyte c2, sbyte c3) =>
-        (uint)(byte)c0 | ((uint)(byte)c1 << 8) | ((uint)(byte)c2 << 16) | ((uint)(byte)c3 << 24);
+        (uint)((c0 & 0xFF) | ((c1 & 0xFF) << 8) | ((c2 & 0xFF) << 16) | (c3 << 24));
 }

@@ -78,10 +78,18 @@ public static class HadamardLayout
     public static int SharedBytes(int width, int baseOrder) =>
         16 * RowSlots(width) + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder) * sizeof(float));
 
+    /// <summary>Register passes the kernels unroll at most (12 stages: up to 2^14 for a power of two).</summary>
+    public const int MaxPasses = 4;
+
+    /// <summary>Slots between quads q and q + stride when the stride is a multiple of 8 (then the same for every q).</summary>
+    public static int SlotStride(int quadStride) => quadStride + (quadStride >> 3);
+
     /// <summary>Why the kernels cannot run this shape, or null.</summary>
     public static string? Unsupported(int width, int baseOrder, int walshSize)
     {
         if ((width & 3) != 0) return $"width {width} is not a multiple of 4 (the kernels move rows as 4-element quads)";
+        if (Stages(baseOrder, walshSize) > MaxPasses * StagesPerPass)
+            return $"its {Stages(baseOrder, walshSize)} butterfly stages exceed the kernels' {MaxPasses} register passes of {StagesPerPass}";
         int threads = Threads(width, baseOrder, walshSize);
         if (threads > LaunchLimits.MaxThreadsPerBlock) return $"{threads} threads per row exceed a block's {LaunchLimits.MaxThreadsPerBlock}";
         return null;

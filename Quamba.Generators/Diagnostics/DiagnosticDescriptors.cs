@@ -83,6 +83,10 @@ namespace Quamba.Generators.Diagnostics
             "QK0018", "Kernel parameters over budget",
             "Kernel '{0}' has {1} bytes of parameters, more than the {2} bytes a launch may pass: pack scalars into a device span");
 
+        public static readonly DiagnosticDescriptor InvalidMaxRegisters = Error(
+            "QK0019", "Invalid register limit",
+            "MaxRegisters {0} is outside {1}..{2}: use 0 (ptxas chooses) or a per-thread register count in that range");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
         {
             [InvalidKernelSignature.Id] = InvalidKernelSignature,
@@ -103,6 +107,7 @@ namespace Quamba.Generators.Diagnostics
             [SharedAllocationInLoop.Id] = SharedAllocationInLoop,
             [InvalidTargetSm.Id] = InvalidTargetSm,
             [ParameterBudget.Id] = ParameterBudget,
+            [InvalidMaxRegisters.Id] = InvalidMaxRegisters,
         };
 
         static DiagnosticDescriptors()

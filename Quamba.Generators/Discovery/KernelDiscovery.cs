@@ -40,6 +40,7 @@ namespace Quamba.Generators.Discovery
                 var compilation = context.SemanticModel.Compilation;
                 bool valid = CheckSignature(method, syntax, diagnostics);
                 int targetSm = ReadTargetSm(context.Attributes, diagnostics);
+                CheckMaxRegisters(context.Attributes, diagnostics);
                 var specializations = ReadSpecializations(method, syntax, compilation, diagnostics);
                 if (valid && !diagnostics.Any(d => d.IsError))
                 {
@@ -123,6 +124,19 @@ namespace Quamba.Generators.Discovery
                 }
             }
             return 0;
+        }
+
+        private static void CheckMaxRegisters(ImmutableArray<AttributeData> attributes, List<DiagnosticInfo> diagnostics)
+        {
+            foreach (var attribute in attributes)
+            {
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Key != "MaxRegisters" || argument.Value.Value is not int count || count == 0 || KernelAttributes.IsValidRegisterLimit(count)) continue;
+                    var location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation());
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidMaxRegisters, location, count, KernelAttributes.MinRegisters, KernelAttributes.MaxRegisterLimit));
+                }
+            }
         }
 
         public static bool IsKnownArchitecture(int sm) => KnownArchitectures.Contains(sm);

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Quamba.Generators.Common;
 using Quamba.Generators.Diagnostics;
+using Quamba.Generators.Discovery;
 using Quamba.Generators.Lowering.Ir;
 
 namespace Quamba.Generators.Lowering
@@ -85,7 +86,7 @@ namespace Quamba.Generators.Lowering
 
             var function = _hasErrors
                 ? null
-                : _b.Build(entryPoint, _parameters, _sharedArrays, _localArrays, _usesDynamicShared, _sourceLines);
+                : _b.Build(entryPoint, _parameters, _sharedArrays, _localArrays, _usesDynamicShared, _sourceLines) with { MaxRegisters = KernelAttributes.MaxRegisters(kernel) };
             return new LoweringResult(function, _diagnostics, _sourceLocations);
         }
 

@@ -58,6 +58,7 @@ namespace Quamba.Generators.Ptx
                 Line("\t.param ." + PtxInstructionTable.ParamType(p.Type) + " " + p.Name + (i + 1 < f.Parameters.Count ? "," : ""));
             }
             Line(")");
+            if (f.MaxRegisters > 0) Line(".maxnreg " + f.MaxRegisters.ToString(CultureInfo.InvariantCulture));
             Line("{");
             foreach (var array in f.LocalArrays)
             {

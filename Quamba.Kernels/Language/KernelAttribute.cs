@@ -13,6 +13,13 @@ public sealed class KernelAttribute : Attribute
     /// QuambaTargetSm property applies, if set). Using an intrinsic that needs a newer architecture is error QK0008.
     /// </summary>
     public int TargetSm { get; set; }
+
+    /// <summary>
+    /// Registers per thread ptxas may use (PTX <c>.maxnreg</c>, 16..255); 0 = ptxas chooses. A latency-bound kernel
+    /// can trade registers for resident blocks: 48 lets eight blocks of 160 threads share an SM's 64K registers.
+    /// A bad value is error QK0019.
+    /// </summary>
+    public int MaxRegisters { get; set; }
 }
 
 /// <summary>

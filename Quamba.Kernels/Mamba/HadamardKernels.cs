@@ -39,7 +39,7 @@ public static partial class HadamardKernels
     /// <param name="input">[rows, Width] floats.</param>
     /// <param name="baseSigns">H_m as +-1 floats, row-major, m x m (<see cref="HadamardTables.Signs"/>; [1] for powers of two).</param>
     /// <param name="output">[rows, Width] codes.</param>
-    [Kernel]
+    [Kernel(MaxRegisters = HadamardLayout.MaxRegisters)]
     [Specialize(typeof(Hadamard384))]
     [Specialize(typeof(Hadamard512))]
     [Specialize(typeof(Hadamard20))]
@@ -56,7 +56,7 @@ public static partial class HadamardKernels
     }
 
     /// <summary>The rotated rows as floats (the A16 path).</summary>
-    [Kernel]
+    [Kernel(MaxRegisters = HadamardLayout.MaxRegisters)]
     [Specialize(typeof(Hadamard384))]
     [Specialize(typeof(Hadamard512))]
     [Specialize(typeof(Hadamard640))]
@@ -153,21 +153,24 @@ public static partial class HadamardKernels
             return;
         }
         float q = output.ProductReciprocal;
-        uint packed = PackCodes(ReciprocalQuantization.FastCode(y.X * q), ReciprocalQuantization.FastCode(y.Y * q),
-            ReciprocalQuantization.FastCode(y.Z * q), ReciprocalQuantization.FastCode(y.W * q));
-        if (!(ReciprocalQuantization.IsSafe(y.X * q) && ReciprocalQuantization.IsSafe(y.Y * q) && ReciprocalQuantization.IsSafe(y.Z * q) && ReciprocalQuantization.IsSafe(y.W * q)))
+        float t0 = y.X * q, t1 = y.Y * q, t2 = y.Z * q, t3 = y.W * q;
+        float r0 = MathF.Round(t0), r1 = MathF.Round(t1), r2 = MathF.Round(t2), r3 = MathF.Round(t3);
+        uint packed = PackCodes(ReciprocalQuantization.ClampCode(r0), ReciprocalQuantization.ClampCode(r1),
+            ReciprocalQuantization.ClampCode(r2), ReciprocalQuantization.ClampCode(r3));
+        // & rather than &&: one test of all four, no branch per value.
+        if (!(ReciprocalQuantization.IsSafe(t0, r0) & ReciprocalQuantization.IsSafe(t1, r1) & ReciprocalQuantization.IsSafe(t2, r2) & ReciprocalQuantization.IsSafe(t3, r3)))
         {
             packed = 0;
             for (int k = 0; k < 4; k++)
             {
                 float v = k == 0 ? y.X : k == 1 ? y.Y : k == 2 ? y.Z : y.W;
-                packed |= (uint)(byte)ReciprocalQuantization.QuantizeProduct(v, output.Normalisation, output.Scale, q) << (8 * k);
+                packed |= (uint)(ReciprocalQuantization.QuantizeProduct(v, output.Normalisation, output.Scale, q) & 0xFF) << (8 * k);
             }
         }
         codes4[output.FirstQuad + quad] = packed;
     }
 
     /// <summary>Four codes as one little-endian word, the first in the lowest byte (the order of the bytes in memory).</summary>
-    private static uint PackCodes(sbyte c0, sbyte c1, sbyte c2, sbyte c3) =>
+    private static uint PackCodes(int c0, int c1, int c2, int c3) =>
         (uint)((c0 & 0xFF) | ((c1 & 0xFF) << 8) | ((c2 & 0xFF) << 16) | (c3 << 24));
 }

@@ -16,6 +16,12 @@ namespace Quamba.Kernels.Mamba;
 /// </remarks>
 public static class HadamardLayout
 {
+    /// <summary>
+    /// Registers per thread the kernels are compiled for (<c>[Kernel(MaxRegisters)]</c>): at 48, eight blocks of 160
+    /// threads (5120 = 40 x 128) fit an SM's 64K registers, where ptxas's own choice (62) allowed six.
+    /// </summary>
+    public const int MaxRegisters = 48;
+
     /// <summary>Butterfly stages one register pass applies at most: each thread then holds 2^3 = 8 quads.</summary>
     public const int StagesPerPass = 3;
 

@@ -39,20 +39,19 @@ public static class ReciprocalQuantization
     public static sbyte QuantizeProduct(float y, float factor, float scale, float productReciprocal)
     {
         float t = y * productReciprocal;
-        return IsSafe(t) ? FastCode(t) : KernelMath.Quantize(y * factor, scale);
+        float nearest = MathF.Round(t);
+        return IsSafe(t, nearest) ? (sbyte)ClampCode(nearest) : KernelMath.Quantize(y * factor, scale);
     }
 
-    /// <summary>
-    /// The code of <c>t = y * productReciprocal</c> by rounding t: <see cref="QuantizeProduct"/>'s result whenever
-    /// <see cref="IsSafe"/>(t). Branch-free: the clamp also saturates large |t| correctly.
-    /// </summary>
-    public static sbyte FastCode(float t) => (sbyte)Math.Clamp((int)MathF.Round(t), -128, 127);
+    /// <summary>The code of an integral <paramref name="nearest"/> = round(t), saturated to -128..127 (NaN: never used, see <see cref="IsSafe"/>).</summary>
+    public static int ClampCode(float nearest) => Math.Clamp((int)nearest, -128, 127);
 
     /// <summary>
-    /// Whether t is more than the margin away from a rounding boundary k + 1/2, so that <see cref="FastCode"/> is exact.
-    /// NaN (a NaN value or reciprocal, or an infinite t) fails this test and takes the exact path.
+    /// Whether t is more than the margin away from a rounding boundary k + 1/2 (<paramref name="nearest"/> = round(t)),
+    /// so that <see cref="ClampCode"/>(nearest) is Quantize's code. NaN (a NaN value or reciprocal, or an infinite t)
+    /// fails this test and takes the exact path.
     /// </summary>
-    public static bool IsSafe(float t) => MathF.Abs(t - MathF.Round(t)) < SafeOffset;
+    public static bool IsSafe(float t, float nearest) => MathF.Abs(t - nearest) < SafeOffset;
 
     private static bool IsNormal(float x)
     {

@@ -231,6 +231,10 @@ public class DiagnosticTests
         Expect(Open + "[$$Kernel(TargetSm = 12)] public static void Bad(DeviceSpan<int> o) { }" + Close, "QK0017");
 
     [Fact]
+    public void QK0019_RegisterLimitOutOfRange() =>
+        Expect(Open + "[$$Kernel(MaxRegisters = 300)] public static void Bad(DeviceSpan<int> o) { }" + Close, "QK0019");
+
+    [Fact]
     public void QK0018_ParametersOverBudget()
     {
         var parameters = string.Join(", ", Enumerable.Range(0, 1100).Select(i => "int p" + i));

@@ -288,6 +288,64 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void CallsOfPureHelpersOnConstantsAreFoldedAndDeadBranchesDropped()
+    {
+        // Stages(40) is evaluated at compile time through the helper's expression body, Math.Max and BitOperations:
+        // the condition is false, so the branch (and its store of 99) is not in the PTX; Half(n) stays a run-time call.
+        var result = Run(Usings + """
+            public static partial class S
+            {
+                static int Log2(int x) => 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)x);
+                static int Stages(int m) => m == 40 ? Math.Max(Log2(128), 1) : 0;
+                static int Half(int n) => n >> 1;
+                [Kernel] public static void T(DeviceSpan<int> o, int n)
+                {
+                    if (Stages(40) > 7) o[1] = 99;
+                    o[0] = Stages(40) + Half(n);
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var ptx = result.Ptx("TKernel");
+        Assert.DoesNotContain(", 99;", ptx);
+        Assert.Contains("shr.s32", ptx);
+        Assert.Matches(@"mov\.u32\s+%r\d+, 7;", ptx);
+    }
+
+    [Fact]
+    public void MaxRegistersBecomesMaxnreg()
+    {
+        var result = Run(Usings + "public static partial class S { [Kernel(MaxRegisters = 48)] public static void T(DeviceSpan<int> o) { o[0] = 1; } [Kernel] public static void U(DeviceSpan<int> o) { o[0] = 1; } }");
+        Assert.Empty(result.Diagnostics);
+        Assert.Matches(@"\)\n\.maxnreg 48\n\{", result.Ptx("TKernel"));
+        Assert.DoesNotContain(".maxnreg", result.Ptx("UKernel"));
+    }
+
+    [Fact]
+    public void CastSpansReinterpretTheSameMemory()
+    {
+        // Floats seen as Float4 (128-bit loads), bytes as uint (32-bit stores); the length scales by the sizes.
+        var result = Run(Usings + """
+            public struct F4 { public float X, Y, Z, W; }
+            public static partial class S
+            {
+                [Kernel] public static void T(ReadOnlyDeviceSpan<float> x, DeviceSpan<sbyte> o)
+                {
+                    var v = x.Cast<F4>();
+                    var w = o.Cast<uint>();
+                    F4 q = v[1];
+                    w[0] = (uint)(q.X + q.Y + q.Z + q.W) + (uint)v.Length + (uint)w.Length;
+                }
+            }
+            """);
+        Assert.Empty(result.Diagnostics);
+        var ptx = result.Ptx("TKernel");
+        Assert.Contains("ld.global.nc.v4.f32", ptx);
+        Assert.Contains("st.global.u32", ptx);
+        Assert.Contains("shr.s32", ptx); // lengths: floats / 4, bytes / 4
+    }
+
+    [Fact]
     public void KernelsInNestedPartialClassesGetCompilableLaunchers()
     {
         var result = Run(Usings + """

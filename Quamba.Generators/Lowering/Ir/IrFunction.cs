@@ -11,7 +11,10 @@ namespace Quamba.Generators.Lowering.Ir
     /// <summary>Where a C# statement came from: file name (no directory, for deterministic output) and line.</summary>
     internal sealed record SourceLine(string File, int Line);
 
-    /// <summary>A lowered kernel: the complete input of the PTX back end. Free of Roslyn objects and offsets.</summary>
+    /// <summary>
+    /// A lowered kernel: the complete input of the PTX back end. Free of Roslyn objects and offsets.
+    /// <see cref="MaxRegisters"/> is [Kernel(MaxRegisters = N)] (PTX <c>.maxnreg</c>; 0: ptxas chooses).
+    /// </summary>
     internal sealed record IrFunction(
         string EntryPoint,
         EquatableArray<IrParameter> Parameters,
@@ -20,5 +23,6 @@ namespace Quamba.Generators.Lowering.Ir
         EquatableArray<IrArray> SharedArrays,
         EquatableArray<IrArray> LocalArrays,
         bool UsesDynamicShared,
-        EquatableArray<SourceLine> Sources);
+        EquatableArray<SourceLine> Sources,
+        int MaxRegisters = 0);
 }

@@ -31,12 +31,25 @@ public static partial class HadamardKernels
             {
                 // Quad of z[half, a, 4g .. 4g + 3]: half n/8 + a 2^k/4 + g.
                 int q = half * (HadamardLayout.Quads(TShape.Width) >> 1) + g;
-                // Four inputs per trip (m' is a multiple of 4), their slots and signs at constant offsets when groups is a multiple of 8.
+                // Four inputs per trip (m' is a multiple of 4): one slot and one sign index per trip, the rest at constant
+                // offsets when groups is a multiple of 8 (else each slot is computed).
+                int zStride = HadamardLayout.SlotOffset(groups);
                 for (int a = 0; a < order; a += 4)
                 {
-                    Float4 z0 = row4[DenseSlot(q, a, groups)], z1 = row4[DenseSlot(q, a + 1, groups)];
-                    Float4 z2 = row4[DenseSlot(q, a + 2, groups)], z3 = row4[DenseSlot(q, a + 3, groups)];
-                    int s = signs + a * tiles + tile;
+                    int z = DenseSlot(q, a, groups), s = signs + a * tiles + tile;
+                    Float4 z0 = row4[z], z1, z2, z3;
+                    if ((groups & 7) == 0)
+                    {
+                        z1 = row4[z + zStride];
+                        z2 = row4[z + 2 * zStride];
+                        z3 = row4[z + 3 * zStride];
+                    }
+                    else
+                    {
+                        z1 = row4[DenseSlot(q, a + 1, groups)];
+                        z2 = row4[DenseSlot(q, a + 2, groups)];
+                        z3 = row4[DenseSlot(q, a + 3, groups)];
+                    }
                     AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, row4[s]);
                     AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, row4[s + tiles]);
                     AccumulateTile(ref y0, ref y1, ref y2, ref y3, z2, row4[s + 2 * tiles]);
@@ -92,7 +105,7 @@ public static partial class HadamardKernels
 
     /// <summary>Slot of z[half, a, quad g] (quad q + a groups): Slot(q) plus a constant multiple of a when groups is a multiple of 8.</summary>
     private static int DenseSlot(int q, int a, int groups) =>
-        (groups & 7) == 0 ? HadamardLayout.Slot(q) + a * HadamardLayout.SlotStride(groups) : HadamardLayout.Slot(q + a * groups);
+        (groups & 7) == 0 ? HadamardLayout.Slot(q) + a * HadamardLayout.SlotOffset(groups) : HadamardLayout.Slot(q + a * groups);
 
     /// <summary>Index in floats of element e of the padded shared row.</summary>
     private static int ElementSlot(int e) => 4 * HadamardLayout.Slot(e >> 2) + (e & 3);

@@ -63,19 +63,23 @@ public static partial class HadamardKernels
         for (int u = Gpu.ThreadIdxX; u < units; u += Gpu.BlockDimX)
         {
             int q0 = ((u >> first) << (first + walshStrides)) | (u & ((1 << first) - 1));
-            Float4 v0 = row4[HadamardLayout.Slot(q0)], v1 = row4[HadamardLayout.Slot(q0 + s0)];
+            // The quads' slots at constant offsets from q0's (HadamardLayout.SlotOffset).
+            int slot = HadamardLayout.Slot(q0);
+            int o1 = HadamardLayout.SlotOffset(s0), o2 = HadamardLayout.SlotOffset(s1), o3 = HadamardLayout.SlotOffset(s0 + s1);
+            int o4 = HadamardLayout.SlotOffset(s2), o5 = HadamardLayout.SlotOffset(s0 + s2), o6 = HadamardLayout.SlotOffset(s1 + s2), o7 = HadamardLayout.SlotOffset(s0 + s1 + s2);
+            Float4 v0 = row4[slot], v1 = row4[slot + o1];
             Float4 v2 = default, v3 = default, v4 = default, v5 = default, v6 = default, v7 = default;
             if (count > 1)
             {
-                v2 = row4[HadamardLayout.Slot(q0 + s1)];
-                v3 = row4[HadamardLayout.Slot(q0 + s0 + s1)];
+                v2 = row4[slot + o2];
+                v3 = row4[slot + o3];
             }
             if (count > 2)
             {
-                v4 = row4[HadamardLayout.Slot(q0 + s2)];
-                v5 = row4[HadamardLayout.Slot(q0 + s0 + s2)];
-                v6 = row4[HadamardLayout.Slot(q0 + s1 + s2)];
-                v7 = row4[HadamardLayout.Slot(q0 + s0 + s1 + s2)];
+                v4 = row4[slot + o4];
+                v5 = row4[slot + o5];
+                v6 = row4[slot + o6];
+                v7 = row4[slot + o7];
             }
             // Stage j-bit 0 pairs v0-v1, v2-v3, ...; bit 1 v0-v2, v1-v3, ...; bit 2 v0-v4, ... (the stages in order).
             Butterfly(ref v0, ref v1);
@@ -96,19 +100,19 @@ public static partial class HadamardKernels
                 Butterfly(ref v2, ref v6);
                 Butterfly(ref v3, ref v7);
             }
-            row4[HadamardLayout.Slot(q0)] = v0;
-            row4[HadamardLayout.Slot(q0 + s0)] = v1;
+            row4[slot] = v0;
+            row4[slot + o1] = v1;
             if (count > 1)
             {
-                row4[HadamardLayout.Slot(q0 + s1)] = v2;
-                row4[HadamardLayout.Slot(q0 + s0 + s1)] = v3;
+                row4[slot + o2] = v2;
+                row4[slot + o3] = v3;
             }
             if (count > 2)
             {
-                row4[HadamardLayout.Slot(q0 + s2)] = v4;
-                row4[HadamardLayout.Slot(q0 + s0 + s2)] = v5;
-                row4[HadamardLayout.Slot(q0 + s1 + s2)] = v6;
-                row4[HadamardLayout.Slot(q0 + s0 + s1 + s2)] = v7;
+                row4[slot + o4] = v4;
+                row4[slot + o5] = v5;
+                row4[slot + o6] = v6;
+                row4[slot + o7] = v7;
             }
         }
     }

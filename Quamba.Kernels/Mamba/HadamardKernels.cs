@@ -39,7 +39,7 @@ public static partial class HadamardKernels
     /// <param name="input">[rows, Width] floats.</param>
     /// <param name="baseSigns">H_m as +-1 floats, row-major, m x m (<see cref="HadamardTables.Signs"/>; [1] for powers of two).</param>
     /// <param name="output">[rows, Width] codes.</param>
-    [Kernel(MaxRegisters = HadamardLayout.MaxRegisters)]
+    [Kernel]
     [Specialize(typeof(Hadamard384))]
     [Specialize(typeof(Hadamard512))]
     [Specialize(typeof(Hadamard20))]
@@ -56,7 +56,7 @@ public static partial class HadamardKernels
     }
 
     /// <summary>The rotated rows as floats (the A16 path).</summary>
-    [Kernel(MaxRegisters = HadamardLayout.MaxRegisters)]
+    [Kernel]
     [Specialize(typeof(Hadamard384))]
     [Specialize(typeof(Hadamard512))]
     [Specialize(typeof(Hadamard640))]

@@ -16,12 +16,6 @@ namespace Quamba.Kernels.Mamba;
 /// </remarks>
 public static class HadamardLayout
 {
-    /// <summary>
-    /// Registers per thread the kernels are compiled for (<c>[Kernel(MaxRegisters)]</c>): at 48, eight blocks of 160
-    /// threads (5120 = 40 x 128) fit an SM's 64K registers, where ptxas's own choice (62) allowed six.
-    /// </summary>
-    public const int MaxRegisters = 48;
-
     /// <summary>Butterfly stages one register pass applies at most: each thread then holds 2^3 = 8 quads.</summary>
     public const int StagesPerPass = 3;
 
@@ -87,8 +81,12 @@ public static class HadamardLayout
     /// <summary>Register passes the kernels unroll at most (12 stages: up to 2^14 for a power of two).</summary>
     public const int MaxPasses = 4;
 
-    /// <summary>Slots between quads q and q + stride when the stride is a multiple of 8 (then the same for every q).</summary>
-    public static int SlotStride(int quadStride) => quadStride + (quadStride >> 3);
+    /// <summary>
+    /// Slot(q + offset) - Slot(q) when the offset is a multiple of 8, or when (q mod 8) + (offset mod 8) &lt; 8: the
+    /// case of a pass's offsets (sums of its strides, whose bits are zero in its base quad) and of the dense step's
+    /// column strides (multiples of 8 quads).
+    /// </summary>
+    public static int SlotOffset(int quadOffset) => quadOffset + (quadOffset >> 3);
 
     /// <summary>Why the kernels cannot run this shape, or null.</summary>
     public static string? Unsupported(int width, int baseOrder, int walshSize)

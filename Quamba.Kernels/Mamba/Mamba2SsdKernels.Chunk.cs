@@ -38,22 +38,14 @@ public static partial class Mamba2SsdKernels
         var floats = SharedMemory.Dynamic<float>();
         int tid = Gpu.ThreadIdxX;
         int warp = tid >> 5;
-        int rowQuad = RowQuad(tid);
-        int column = 2 * (tid & 15);
-        int cRows = layout.C + 4 * rowQuad * layout.CRow;
+        int rowQuad = RowQuad(tid & 127);
+        int column = ColumnPair(tid);
         for (int e = tid; e < PrefillSteps * Columns; e += Threads)
             floats[layout.XW + e] = floats[layout.W + (e >> 5)] * floats[layout.X + e];
+        // C times the state (warps 0-3: the inter-step term, kept) or times B transposed (warps 4-7: M's dot products).
         var inter = default(Tile4x2);
-        if (warp < 4)
-        {
-            MultiplyTile(cRows, layout.CRow, layout.H + column, StateRow, TShape.StateDim / 4, ref inter);
-        }
-        else
-        {
-            var dots = default(Tile4x2);
-            MultiplyTile(cRows, layout.CRow, layout.BT + column, StateRow, TShape.StateDim / 4, ref dots);
-            StoreDecayedM(layout, 4 * rowQuad, column, dots, bScale * cScale);
-        }
+        MultiplyTile(layout.C + 4 * rowQuad * layout.CRow, layout.CRow, (warp < 4 ? layout.H : layout.BT) + column, StateRow, TShape.StateDim / 4, ref inter);
+        if (warp >= 4) StoreDecayedM(layout, 4 * rowQuad, column, inter, bScale * cScale);
         Gpu.SyncThreads();
         if (warp < 4)
         {
@@ -118,7 +110,7 @@ public static partial class Mamba2SsdKernels
         float chunkDecay = MathF.Exp(floats[layout.S + PrefillSteps - 1]);
         for (int tile = Gpu.ThreadIdxX; tile < TShape.StateDim / 4 * (Columns / 2); tile += Threads)
         {
-            int rows = 4 * (tile >> 4) * StateRow, column = 2 * (tile & 15);
+            int rows = 4 * RowQuad(tile) * StateRow, column = ColumnPair(tile);
             var sums = default(Tile4x2);
             MultiplyTile(layout.BT + rows, StateRow, layout.XW + column, Columns, PrefillSteps / 4, ref sums);
             int h = layout.H + rows + column;

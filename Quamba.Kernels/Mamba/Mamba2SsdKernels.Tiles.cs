@@ -2,9 +2,11 @@ namespace Quamba.Kernels.Mamba;
 
 // The SSD prefill's one matrix product, a thread's 4 x 2 tile in registers: every product of a step (C . h, C . B^T,
 // M . x and B^T . (w x)) is rows of a left operand A (row-major, 4 consecutive k per 128-bit load) times two columns
-// of a right operand B (k-major rows, 2 columns per 64-bit load). A warp holds 2 row quads x 16 column pairs, so its A
-// loads are 2 addresses (rows 4 apart, different banks at a stride of 4 mod 32 words) and its B loads one contiguous
-// 128-byte row: 8 shared loads per 32 fused multiply-adds.
+// of a right operand B (k-major rows, 2 columns per 64-bit load). Shared memory returns 128 bytes a cycle (one
+// register per lane), twice that when lanes 2m and 2m + 1, or 2m and 2m + 2, read the same address; so lane l of a
+// warp takes row quad l mod 2 of the warp's two and column pair l / 2: its A loads are 2 addresses (even and odd
+// lanes; rows 4 apart, different banks at a stride of 4 mod 32 words) and its B loads one 128-byte row read by lane
+// pairs. A step of 4 k is 4 A loads (2 cycles each) and 4 B loads (1 cycle each) for 32 fused multiply-adds.
 public static partial class Mamba2SsdKernels
 {
     /// <summary>A 4 x 2 accumulator tile (rows r0..r3, columns c0 and c1), kept in registers.</summary>
@@ -13,8 +15,11 @@ public static partial class Mamba2SsdKernels
         public float R0C0, R0C1, R1C0, R1C1, R2C0, R2C1, R3C0, R3C1;
     }
 
-    /// <summary>The row quad (0..7) of this thread in a 32 x 32 product: 2 per warp, from 2 (warp mod 4).</summary>
-    private static int RowQuad(int thread) => (((thread >> 5) & 3) << 1) | ((thread >> 4) & 1);
+    /// <summary>The row quad of tile i of a product with 32 columns (tiles in warp-sized groups): 2 (i / 32) + i mod 2.</summary>
+    private static int RowQuad(int tile) => ((tile >> 5) << 1) | (tile & 1);
+
+    /// <summary>The first of tile i's two columns: 2 ((i mod 32) / 2).</summary>
+    private static int ColumnPair(int tile) => tile & 30;
 
     /// <summary>
     /// acc += A[aWord + r aStride + k] B[bWord + k bStride + c] over k &lt; 4 steps (r &lt; 4, c &lt; 2), k in order:

@@ -119,31 +119,23 @@ public static partial class Mamba2SsdKernels
     /// <summary>Stages 16 codes (states n0 .. n0 + 15) of token s as floats: C's row s and column s of B transposed.</summary>
     private static void StageCodes(ChunkLayout layout, int s, int n0, Int4 c, Int4 b)
     {
-        var float4s = SharedMemory.Dynamic<Float4>();
-        int cRow = (layout.C + s * layout.CRow + n0) >> 2;
-        float4s[cRow] = Unpack(c.X);
-        float4s[cRow + 1] = Unpack(c.Y);
-        float4s[cRow + 2] = Unpack(c.Z);
-        float4s[cRow + 3] = Unpack(c.W);
-        int bColumn = layout.BT + n0 * StateRow + s;
-        StageColumn(bColumn, b.X);
-        StageColumn(bColumn + 4 * StateRow, b.Y);
-        StageColumn(bColumn + 8 * StateRow, b.Z);
-        StageColumn(bColumn + 12 * StateRow, b.W);
-    }
-
-    /// <summary>The 4 codes of a word as floats.</summary>
-    private static Float4 Unpack(int codes) => new(KernelMath.Byte(codes, 0), KernelMath.Byte(codes, 1), KernelMath.Byte(codes, 2), KernelMath.Byte(codes, 3));
-
-    /// <summary>The 4 codes of a word down 4 rows of a [.][36] matrix from <paramref name="word"/>.</summary>
-    private static void StageColumn(int word, int codes)
-    {
         var floats = SharedMemory.Dynamic<float>();
-        floats[word] = KernelMath.Byte(codes, 0);
-        floats[word + StateRow] = KernelMath.Byte(codes, 1);
-        floats[word + 2 * StateRow] = KernelMath.Byte(codes, 2);
-        floats[word + 3 * StateRow] = KernelMath.Byte(codes, 3);
+        var float4s = SharedMemory.Dynamic<Float4>();
+        for (int j = 0; j < 4; j++)
+        {
+            int cw = Word(c, j), bw = Word(b, j);
+            int n = n0 + 4 * j;
+            float4s[(layout.C + s * layout.CRow + n) >> 2] = new Float4(KernelMath.Byte(cw, 0), KernelMath.Byte(cw, 1), KernelMath.Byte(cw, 2), KernelMath.Byte(cw, 3));
+            int column = layout.BT + n * StateRow + s;
+            floats[column] = KernelMath.Byte(bw, 0);
+            floats[column + StateRow] = KernelMath.Byte(bw, 1);
+            floats[column + 2 * StateRow] = KernelMath.Byte(bw, 2);
+            floats[column + 3 * StateRow] = KernelMath.Byte(bw, 3);
+        }
     }
+
+    /// <summary>Word j (0..3) of 16 packed codes.</summary>
+    private static int Word(Int4 codes, int j) => j switch { 0 => codes.X, 1 => codes.Y, 2 => codes.Z, _ => codes.W };
 
     /// <summary>
     /// One decode step: x [batch, E] codes, B/C [batch, G * N] codes, dt at b * dtStride + h; the state [batch, H, P, N]

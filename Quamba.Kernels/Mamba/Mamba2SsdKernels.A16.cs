@@ -9,7 +9,7 @@ public static partial class Mamba2SsdKernels
     public static LaunchConfig PrefillA16Launch<TShape>(int batch) where TShape : IMamba2Shape =>
         new(new Dim3(TShape.Heads, TShape.HeadDim / Columns, batch), Threads, PrefillA16SharedBytes<TShape>());
 
-    /// <summary>Bytes of dynamic shared memory the A16 prefill needs: the A8 layout (66.9 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
+    /// <summary>Bytes of dynamic shared memory the A16 prefill needs: the A8 layout (71.0 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
     public static int PrefillA16SharedBytes<TShape>() where TShape : IMamba2Shape => PrefillSharedBytes<TShape>();
 
     /// <param name="x">[batch, length, H * P].</param>

@@ -1,10 +1,11 @@
 namespace Quamba.Kernels.Mamba;
 
 // One step of 32 tokens of the SSD prefill after staging, shared by the A8 and A16 kernels (inlined into each): the
-// cumulative decays (a warp scan), then two phases between barriers. Phase 1: warps 0-3 the inter-step term C_t . h
-// for their output tile (registers), warps 4-7 the tile of M = (C B^T) masked and decayed; x weighted for the state
-// update. Phase 2: warps 0-3 the intra-step term M x and the output rows; every thread its tiles of the state update.
-// The state is read (phase 1) before it is updated (phase 2), so one copy of it suffices.
+// cumulative decays (a warp scan), then three phases between barriers. Phase 1: x weighted for the state update; every
+// thread the inter-step term C_t . h and the dot products C_t . B_s of its tile over half of the states. Phase 2:
+// warps 0-3 complete the inter-step term (registers), warps 4-7 complete M and store it masked and decayed. Phase 3:
+// warps 0-3 the intra-step term M x and the output rows; every thread its tiles of the state update. The state is read
+// (phase 1) before it is updated (phase 3), so one copy of it suffices.
 public static partial class Mamba2SsdKernels
 {
     /// <summary>
@@ -42,10 +43,27 @@ public static partial class Mamba2SsdKernels
         int column = ColumnPair(tid);
         for (int e = tid; e < PrefillSteps * Columns; e += Threads)
             floats[layout.XW + e] = floats[layout.W + (e >> 5)] * floats[layout.X + e];
-        // C times the state (warps 0-3: the inter-step term, kept) or times B transposed (warps 4-7: M's dot products).
+        // C times the state (the inter-step term) and times B transposed (M's dot products), sharing C's loads: warps
+        // 0-3 over the states n < N/2, warps 4-7 over the rest. The halves swap partial sums: warps 0-3 complete (and
+        // keep) the inter-step term, warps 4-7 complete M, each reading the other half's partial of its own tile.
+        int half = warp >> 2, n0 = half * (TShape.StateDim / 2);
+        int mTile = layout.M + 4 * rowQuad * StateRow + column, interTile = layout.P + 4 * rowQuad * Columns + column;
         var inter = default(Tile4x2);
-        MultiplyTile(layout.C + 4 * rowQuad * layout.CRow, layout.CRow, (warp < 4 ? layout.H : layout.BT) + column, StateRow, TShape.StateDim / 4, ref inter);
-        if (warp >= 4) StoreDecayedM(layout, 4 * rowQuad, column, inter, bScale * cScale);
+        var dots = default(Tile4x2);
+        MultiplyTilePair(layout.C + 4 * rowQuad * layout.CRow + n0, layout.CRow, layout.H + n0 * StateRow + column, layout.BT + n0 * StateRow + column,
+            StateRow, TShape.StateDim / 8, ref inter, ref dots);
+        if (half == 0) StoreTile(mTile, StateRow, dots);
+        else StoreTile(interTile, Columns, inter);
+        Gpu.SyncThreads();
+        if (half == 0)
+        {
+            AddStoredTile(interTile, Columns, ref inter);
+        }
+        else
+        {
+            AddStoredTile(mTile, StateRow, ref dots);
+            StoreDecayedM(layout, 4 * rowQuad, column, dots, bScale * cScale);
+        }
         Gpu.SyncThreads();
         if (warp < 4)
         {

@@ -14,7 +14,7 @@ public static partial class Mamba2SsdKernels
     /// Word offsets (4 bytes) of the prefill's dynamic shared memory for steps of <see cref="PrefillSteps"/> tokens:
     /// C [32][N + 4] (row t: C_t), B transposed [N][36] (row n: B_s[n] over s), the state [N][36] (row n: h[., n] over the
     /// block's 32 channels), M [32][36], x [32][32] (row s: the 32 channels), x weighted by the state update's w_s
-    /// [32][32], the cumulative sums S, dt and w [32]. All 16-byte aligned. A8 codes are held as floats (exact), so
+    /// [32][32], the partial inter-step terms of the upper states [32][32], the cumulative sums S, dt and w [32]. All 16-byte aligned. A8 codes are held as floats (exact), so
     /// C_t . B_s stays an exact integer (at most 256 * 127 * 128 &lt; 2^24) and A8 and A16 share every step after staging.
     /// </summary>
     private struct ChunkLayout
@@ -26,6 +26,7 @@ public static partial class Mamba2SsdKernels
         public int M;
         public int X;
         public int XW;
+        public int P;
         public int S;
         public int Dt;
         public int W;
@@ -40,7 +41,8 @@ public static partial class Mamba2SsdKernels
             M = H + stateDim * StateRow;
             X = M + PrefillSteps * StateRow;
             XW = X + PrefillSteps * Columns;
-            S = XW + PrefillSteps * Columns;
+            P = XW + PrefillSteps * Columns;
+            S = P + PrefillSteps * Columns;
             Dt = S + PrefillSteps;
             W = Dt + PrefillSteps;
             Words = W + PrefillSteps;

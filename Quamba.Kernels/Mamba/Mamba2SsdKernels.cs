@@ -24,7 +24,7 @@ namespace Quamba.Kernels.Mamba;
 /// the two scales (A8), or of the fp16 values (A16). A block owns one head, 32 of its P channels and one sequence (grid
 /// H x P/32 x batch, 256 threads) and walks the steps in order, the state in shared memory as floats (read from
 /// stateIn and written to stateOut in <typeparamref name="TState"/> once each). Per step: dt/softplus and its warp
-/// scan, C and B (transposed) and x staged as floats (66.9 KB of dynamic shared memory at N 128: three blocks fit an
+/// scan, C and B (transposed) and x staged as floats (71.0 KB of dynamic shared memory at N 128: three blocks fit an
 /// H100 SM), then every product as 4 x 2 register tiles per thread (Mamba2SsdKernels.Tiles.cs; phases in
 /// Mamba2SsdKernels.Chunk.cs). Decode: the recurrence for one token, a warp per channel row with its lanes over n
 /// (coalesced state rows), the state updated in place. stateScales and the group tables are read for an int8 state
@@ -43,7 +43,7 @@ public static partial class Mamba2SsdKernels
     public static LaunchConfig PrefillLaunch<TShape>(int batch) where TShape : IMamba2Shape =>
         new(new Dim3(TShape.Heads, TShape.HeadDim / Columns, batch), Threads, PrefillSharedBytes<TShape>());
 
-    /// <summary>Bytes of dynamic shared memory the A8 prefill needs (66.9 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
+    /// <summary>Bytes of dynamic shared memory the A8 prefill needs (71.0 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
     public static int PrefillSharedBytes<TShape>() where TShape : IMamba2Shape => 4 * new ChunkLayout(TShape.StateDim).Words;
 
     public static LaunchConfig StepLaunch<TShape>(int batch) where TShape : IMamba2Shape => new(new Dim3(TShape.Heads, batch), Threads);

@@ -45,7 +45,7 @@ public static partial class Mamba2SsdKernels
         var floats = SharedMemory.Dynamic<float>();
         float biasHead = dtBias[head];
 
-        LoadStateTile<TShape, TState>(floats, layout, stateIn, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase);
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase, store: false);
         for (int t0 = 0; t0 < length; t0 += PrefillSteps)
         {
             int steps = Math.Min(PrefillSteps, length - t0);
@@ -74,7 +74,7 @@ public static partial class Mamba2SsdKernels
             ChunkProducts<TShape>(layout, y, steps, firstRow, head, pBase, d[head], 1f, 1f);
         }
         Gpu.SyncThreads();
-        StoreStateTile<TShape, TState>(floats, layout, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase);
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase, store: true);
     }
 
     /// <summary>

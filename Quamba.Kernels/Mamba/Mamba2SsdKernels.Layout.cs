@@ -70,9 +70,12 @@ public static partial class Mamba2SsdKernels
         return layout.H + n * StateRow + p;
     }
 
-    /// <summary>Reads the block's 32 x N state tile into shared memory ([n][p], floats).</summary>
-    private static void LoadStateTile<TShape, TState>(DeviceSpan<float> floats, ChunkLayout layout, ReadOnlyDeviceSpan<TState> stateIn, ReadOnlyDeviceSpan<float> stateScales,
-        ReadOnlyDeviceSpan<int> headGroupOfHead, ReadOnlyDeviceSpan<int> dimGroupBoundaries, int b, int head, int pBase)
+    /// <summary>
+    /// Moves the block's 32 x N state tile between [batch, H, P, N] and shared memory ([n][p], floats): from stateIn
+    /// at the start of the prefill, or (<paramref name="store"/>) to stateOut in its storage precision at the end.
+    /// </summary>
+    private static void TransferStateTile<TShape, TState>(DeviceSpan<float> floats, ChunkLayout layout, ReadOnlyDeviceSpan<TState> stateIn, DeviceSpan<TState> stateOut,
+        ReadOnlyDeviceSpan<float> stateScales, ReadOnlyDeviceSpan<int> headGroupOfHead, ReadOnlyDeviceSpan<int> dimGroupBoundaries, int b, int head, int pBase, bool store)
         where TShape : IMamba2Shape
         where TState : unmanaged, ISsmState<TState>
     {
@@ -80,21 +83,8 @@ public static partial class Mamba2SsdKernels
         for (int e = Gpu.ThreadIdxX; e < Columns * TShape.StateDim; e += Threads)
         {
             int tile = StateTileElement<TShape, TState>(layout, headGroupOfHead, dimGroupBoundaries, head, pBase, e, out int scale);
-            floats[tile] = SsmStateAccess.Load(stateIn[stateBase + e], stateScales, scale);
-        }
-    }
-
-    /// <summary>Writes the shared state tile to stateOut in its storage precision.</summary>
-    private static void StoreStateTile<TShape, TState>(DeviceSpan<float> floats, ChunkLayout layout, DeviceSpan<TState> stateOut, ReadOnlyDeviceSpan<float> stateScales,
-        ReadOnlyDeviceSpan<int> headGroupOfHead, ReadOnlyDeviceSpan<int> dimGroupBoundaries, int b, int head, int pBase)
-        where TShape : IMamba2Shape
-        where TState : unmanaged, ISsmState<TState>
-    {
-        int stateBase = StateBase<TShape>(b, head, pBase);
-        for (int e = Gpu.ThreadIdxX; e < Columns * TShape.StateDim; e += Threads)
-        {
-            int tile = StateTileElement<TShape, TState>(layout, headGroupOfHead, dimGroupBoundaries, head, pBase, e, out int scale);
-            stateOut[stateBase + e] = SsmStateAccess.Store<TState>(floats[tile], stateScales, scale);
+            if (store) stateOut[stateBase + e] = SsmStateAccess.Store<TState>(floats[tile], stateScales, scale);
+            else floats[tile] = SsmStateAccess.Load(stateIn[stateBase + e], stateScales, scale);
         }
     }
 }

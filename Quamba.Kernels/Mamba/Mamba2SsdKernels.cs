@@ -83,7 +83,7 @@ public static partial class Mamba2SsdKernels
         float bScale = bScales[g], cScale = cScales[g];
         float biasHead = dtBias[head];
 
-        LoadStateTile<TShape, TState>(floats, layout, stateIn, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase);
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase, store: false);
         for (int t0 = 0; t0 < length; t0 += PrefillSteps)
         {
             int steps = Math.Min(PrefillSteps, length - t0);
@@ -113,7 +113,7 @@ public static partial class Mamba2SsdKernels
             ChunkProducts<TShape>(layout, y, steps, firstRow, head, pBase, d[head], bScale, cScale);
         }
         Gpu.SyncThreads();
-        StoreStateTile<TShape, TState>(floats, layout, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase);
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase, store: true);
     }
 
     /// <summary>Stages 16 codes (states n0 .. n0 + 15) of token s as floats: C's row s and column s of B transposed.</summary>

@@ -46,7 +46,7 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
     private static KernelCase Mamba2SsdPrefill<TState>(Mamba2SsdPrefillEmulate<TState> emulate, Mamba2SsdPrefillLaunch<TState> launch) where TState : unmanaged, ISsmState<TState> =>
         Mamba2SsdCase<Mamba2_2p7B, TState>.Prefill(emulate, launch, 1, Tokens);
 
-    /// <summary>2048-token prefills at the published shapes against the references (the SSD over 8 chunks of 256).</summary>
+    /// <summary>2048-token prefills at the published shapes against the references (the SSD over 64 steps of 32 tokens).</summary>
     [Theory]
     [MemberData(nameof(LongCaseNames))]
     public void LongPrefillMatchesReference(string name)

@@ -75,6 +75,19 @@ public struct Float4
     }
 }
 
+/// <summary>Two floats (8 bytes): read and written with one 64-bit vector instruction.</summary>
+public struct Float2
+{
+    public float X;
+    public float Y;
+
+    public Float2(float x, float y)
+    {
+        X = x;
+        Y = y;
+    }
+}
+
 /// <summary>Four ints (16 bytes): 16 packed int8 codes, read with one 128-bit vector instruction.</summary>
 public struct Int4
 {

@@ -1,26 +1,16 @@
 namespace Quamba.Kernels.Mamba;
 
 // The A16 (fp16-activation: FP16 and W4A16 layers) SSD: the A8 kernels' chunked form and decode step (the helpers in
-// Mamba2SsdKernels.Chunk.cs) with fp16 x, B, C and dt; C . B is a float dot product. y is float (the gated norm reads it).
+// Mamba2SsdKernels.Chunk.cs) with fp16 x, B, C and dt, staged as floats; C . B is a float dot product. y is float
+// (the gated norm reads it).
 public static partial class Mamba2SsdKernels
 {
-    /// <summary>
-    /// Tokens per chunk of the A16 prefill at most: B and C are held as fp16 rows, and 128 tokens of them keep a block of
-    /// mamba2-2.7b (N 128) at 139,008 bytes of shared memory (a chunk of 256 would need 259,328, over the 232,448 bytes
-    /// an H100 block can have). A shorter chunk changes only how the recurrence is split, not what it computes.
-    /// </summary>
-    public const int A16Chunk = 128;
-
     /// <summary>A16 prefill launch: grid (H, P / 32, batch), 256 threads, <see cref="PrefillA16SharedBytes{TShape}"/> of dynamic shared memory.</summary>
     public static LaunchConfig PrefillA16Launch<TShape>(int batch) where TShape : IMamba2Shape =>
         new(new Dim3(TShape.Heads, TShape.HeadDim / Columns, batch), Threads, PrefillA16SharedBytes<TShape>());
 
-    /// <summary>Bytes of dynamic shared memory the A16 prefill needs (139.0 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
-    public static int PrefillA16SharedBytes<TShape>() where TShape : IMamba2Shape => 4 * A16Layout<TShape>().Words;
-
-    /// <summary>The A16 layout: chunks of min(Q, 128) tokens, B and C as fp16 rows of N + 8 (padded).</summary>
-    private static ChunkLayout A16Layout<TShape>() where TShape : IMamba2Shape =>
-        new(Math.Min(TShape.ChunkSize, A16Chunk), TShape.StateDim / 2 + 4, TShape.StateDim);
+    /// <summary>Bytes of dynamic shared memory the A16 prefill needs: the A8 layout (71.0 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
+    public static int PrefillA16SharedBytes<TShape>() where TShape : IMamba2Shape => PrefillSharedBytes<TShape>();
 
     /// <param name="x">[batch, length, H * P].</param>
     /// <param name="headGroupOfHead">x's head groups (the int8 state scales' index; read for an int8 state only).</param>
@@ -45,46 +35,46 @@ public static partial class Mamba2SsdKernels
         where TShape : IMamba2Shape
         where TState : unmanaged, ISsmState<TState>
     {
-        var layout = A16Layout<TShape>();
-        int chunk = layout.Chunk;
-        int rowHalves = 2 * layout.BcRowWords;
-        var halves = SharedMemory.Dynamic<Half>();
-        var floats = SharedMemory.Dynamic<float>();
-
+        var layout = new ChunkLayout(TShape.StateDim);
         int tid = Gpu.ThreadIdxX;
         int lane = tid & 31;
         int head = Gpu.BlockIdxX;
         int pBase = Gpu.BlockIdxY * Columns;
         int sequence = Gpu.BlockIdxZ;
         int g = head / (TShape.Heads / TShape.StateGroups);
+        var floats = SharedMemory.Dynamic<float>();
         float biasHead = dtBias[head];
 
-        LoadStateTile<TShape, TState>(floats, layout, stateIn, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase);
-        for (int t0 = 0; t0 < length; t0 += chunk)
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase, store: false);
+        for (int t0 = 0; t0 < length; t0 += PrefillSteps)
         {
-            int steps = Math.Min(chunk, length - t0);
+            int steps = Math.Min(PrefillSteps, length - t0);
             int firstRow = sequence * length + t0;
             Gpu.SyncThreads();
-            // Stage dt (softplus), B and C of group g, and x of the block's 32 channels (zeros past the end).
-            for (int s = tid; s < chunk; s += Threads)
-                floats[layout.Dt + s] = s < steps ? KernelMath.Softplus((float)dt[(firstRow + s) * dtStride + head] + biasHead) : 0f;
-            for (int e = tid; e < chunk * TShape.StateDim; e += Threads)
+            if (tid >> 5 == 0)
+                ScanDecays(layout, lane < steps ? KernelMath.Softplus((float)dt[(firstRow + lane) * dtStride + head] + biasHead) : 0f, a[head], 1f);
+            // B and C of group g (zeros past the end). A warp reads 4 tokens x 8 states: 4 segments of 16 bytes, and its
+            // writes down the columns of B transposed (bank 4n + s mod 32) are free of conflicts.
+            for (int e = tid; e < PrefillSteps * TShape.StateDim; e += Threads)
             {
-                int s = e / TShape.StateDim, n = e - s * TShape.StateDim;
+                int group = e >> 5;
+                int s = ((group & 7) << 2) | (e & 3);
+                int n = ((group >> 3) << 3) | ((e >> 2) & 7);
                 int source = ((firstRow + s) * TShape.StateGroups + g) * TShape.StateDim + n;
-                halves[s * rowHalves + n] = s < steps ? b[source] : (Half)0f;
-                halves[2 * layout.C + s * rowHalves + n] = s < steps ? c[source] : (Half)0f;
+                bool live = s < steps;
+                floats[layout.BT + n * StateRow + s] = live ? (float)b[source] : 0f;
+                floats[layout.C + s * layout.CRow + n] = live ? (float)c[source] : 0f;
             }
-            for (int e = tid; e < chunk * Columns; e += Threads)
+            for (int e = tid; e < PrefillSteps * Columns; e += Threads)
             {
-                int s = e / Columns;
+                int s = e >> 5;
                 floats[layout.X + e] = s < steps ? (float)x[(firstRow + s) * TShape.InnerDim + head * TShape.HeadDim + pBase + lane] : 0f;
             }
             Gpu.SyncThreads();
-            ScanChunk<TShape, HalfRows>(layout, y, steps, firstRow, head, pBase, a[head], d[head], 1f, 1f);
+            ChunkProducts<TShape>(layout, y, steps, firstRow, head, pBase, d[head], 1f, 1f);
         }
         Gpu.SyncThreads();
-        StoreStateTile<TShape, TState>(floats, layout, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase);
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, sequence, head, pBase, store: true);
     }
 
     /// <summary>

@@ -14,38 +14,39 @@ namespace Quamba.Kernels.Mamba;
 ///   h_t[p, n] = exp(dt_t A[h]) h_{t-1}[p, n] + dt_t x_t[p] B_t[n]
 ///   y_t[p]    = sum_n C_t[n] h_t[p, n] + D[h] x_t[p]
 /// </code>
-/// Prefill is the chunked form: with S_t the inclusive cumulative sum of dt A inside the chunk,
+/// Prefill is the chunked form over steps of <see cref="PrefillSteps"/> tokens (the result does not depend on the
+/// model's chunk size Q): with S_t the inclusive cumulative sum of dt A inside the step,
 /// <code>
 ///   y_t[p] = sum_{s &lt;= t} (C_t . B_s) exp(S_t - S_s) dt_s x_s[p]  +  exp(S_t) C_t . h_prev[p]  +  D x_t[p]
-///   h[p, n] = exp(S_Q) h_prev[p, n] + sum_s exp(S_Q - S_s) dt_s x_s[p] B_s[n]
+///   h[p, n] = exp(S_31) h_prev[p, n] + sum_s exp(S_31 - S_s) dt_s x_s[p] B_s[n]
 /// </code>
-/// where C_t . B_s is an exact int32 dot product of the codes (dp4a) times the two scales (A8), or a float dot product
-/// of the fp16 values (A16). A block owns one head, 32 of its P channels and one sequence (grid H x P/32 x batch, 256
-/// threads) and walks the chunks in order, the state in shared memory as floats (read from stateIn and written to
-/// stateOut in <typeparamref name="TState"/> once each). Per chunk: dt/softplus and the inputs staged in (dynamic)
-/// shared memory, the cumulative sum, then 64-row tiles of the masked matrix M[t, s] and of y (each thread 2 rows x 4
-/// channels in registers), then the state update (each thread 1 channel x 4 states at a time). The A16 prefill holds B
-/// and C as fp16 and walks chunks of at most <see cref="A16Chunk"/> tokens, so a chunk of 256 still fits the shared
-/// memory of one block. Decode: the recurrence for one token, a warp per channel row with its lanes over n (coalesced
-/// state rows), the state updated in place. stateScales and the group tables are read for an int8 state only (A16).
+/// where C_t . B_s is a dot product of the codes (exact: codes are staged as floats and the sums stay below 2^24) times
+/// the two scales (A8), or of the fp16 values (A16). A block owns one head, 32 of its P channels and one sequence (grid
+/// H x P/32 x batch, 256 threads) and walks the steps in order, the state in shared memory as floats (read from
+/// stateIn and written to stateOut in <typeparamref name="TState"/> once each). Per step: dt/softplus and its warp
+/// scan, C and B (transposed) and x staged as floats (71.0 KB of dynamic shared memory at N 128: three blocks fit an
+/// H100 SM), then every product as 4 x 2 register tiles per thread (Mamba2SsdKernels.Tiles.cs; phases in
+/// Mamba2SsdKernels.Chunk.cs). Decode: the recurrence for one token, a warp per channel row with its lanes over n
+/// (coalesced state rows), the state updated in place. stateScales and the group tables are read for an int8 state
+/// only (A16).
 /// </summary>
 public static partial class Mamba2SsdKernels
 {
     public const int Threads = 256;
-    public const int TileRows = 64;
+
+    /// <summary>Tokens per step of the prefill's chunked form: one per lane, so the cumulative sums are a warp scan.</summary>
+    public const int PrefillSteps = 32;
+
     private const int Columns = 32;
 
     /// <summary>Prefill launch: grid (H, P / 32, batch), 256 threads, <see cref="PrefillSharedBytes{TShape}"/> of dynamic shared memory.</summary>
     public static LaunchConfig PrefillLaunch<TShape>(int batch) where TShape : IMamba2Shape =>
         new(new Dim3(TShape.Heads, TShape.HeadDim / Columns, batch), Threads, PrefillSharedBytes<TShape>());
 
-    /// <summary>Bytes of dynamic shared memory the A8 prefill needs (193.8 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
-    public static int PrefillSharedBytes<TShape>() where TShape : IMamba2Shape => 4 * A8Layout<TShape>().Words;
+    /// <summary>Bytes of dynamic shared memory the A8 prefill needs (71.0 KB for mamba2-2.7b: opt-in above 48 KB, sm_70+).</summary>
+    public static int PrefillSharedBytes<TShape>() where TShape : IMamba2Shape => 4 * new ChunkLayout(TShape.StateDim).Words;
 
     public static LaunchConfig StepLaunch<TShape>(int batch) where TShape : IMamba2Shape => new(new Dim3(TShape.Heads, batch), Threads);
-
-    /// <summary>The A8 layout: chunks of Q tokens, B and C codes in rows of N / 16 + 1 Int4 (padded).</summary>
-    private static ChunkLayout A8Layout<TShape>() where TShape : IMamba2Shape => new(TShape.ChunkSize, 4 * (TShape.StateDim / 16 + 1), TShape.StateDim);
 
     /// <param name="x">[batch, length, H * P] codes.</param>
     /// <param name="bCodes">B codes [batch, length, G * N] viewed as Int4 (16 codes each).</param>
@@ -70,33 +71,30 @@ public static partial class Mamba2SsdKernels
         where TShape : IMamba2Shape
         where TState : unmanaged, ISsmState<TState>
     {
-        var layout = A8Layout<TShape>();
-        int rowInt4 = layout.BcRowWords / 4;
-        var int4s = SharedMemory.Dynamic<Int4>();
-        var floats = SharedMemory.Dynamic<float>();
-
+        var layout = new ChunkLayout(TShape.StateDim);
         int tid = Gpu.ThreadIdxX;
         int lane = tid & 31;
         int head = Gpu.BlockIdxX;
         int pBase = Gpu.BlockIdxY * Columns;
         int b = Gpu.BlockIdxZ;
         int g = head / (TShape.Heads / TShape.StateGroups);
+        var floats = SharedMemory.Dynamic<float>();
         float xScale = xScales[ClusteredQuantization.ScaleIndex<TShape>(headGroupOfHead, dimGroupBoundaries, head, pBase + lane)];
         float bScale = bScales[g], cScale = cScales[g];
         float biasHead = dtBias[head];
 
-        LoadStateTile<TShape, TState>(floats, layout, stateIn, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase);
-        for (int t0 = 0; t0 < length; t0 += TShape.ChunkSize)
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase, store: false);
+        for (int t0 = 0; t0 < length; t0 += PrefillSteps)
         {
-            int steps = Math.Min(TShape.ChunkSize, length - t0);
+            int steps = Math.Min(PrefillSteps, length - t0);
             int firstRow = b * length + t0;
             Gpu.SyncThreads();
-            // Stage dt (softplus), the B and C codes of group g, and x of the block's 32 channels (zeros past the end).
-            for (int s = tid; s < TShape.ChunkSize; s += Threads)
-                floats[layout.Dt + s] = s < steps ? KernelMath.Softplus(dt[(firstRow + s) * dtStride + head] * dtScale + biasHead) : 0f;
-            for (int e = tid; e < TShape.ChunkSize * (TShape.StateDim / 16); e += Threads)
+            if (tid >> 5 == 0)
+                ScanDecays(layout, lane < steps ? KernelMath.Softplus(dt[(firstRow + lane) * dtStride + head] * dtScale + biasHead) : 0f, a[head], bScale);
+            // B and C of group g, 16 codes per load, token s = e mod 32 (zeros past the end); x of the block's 32 channels.
+            for (int e = tid; e < PrefillSteps * (TShape.StateDim / 16); e += Threads)
             {
-                int s = e / (TShape.StateDim / 16), k = e - s * (TShape.StateDim / 16);
+                int s = e & (PrefillSteps - 1), k = e >> 5;
                 Int4 bv = default, cv = default;
                 if (s < steps)
                 {
@@ -104,20 +102,40 @@ public static partial class Mamba2SsdKernels
                     bv = bCodes[source];
                     cv = cCodes[source];
                 }
-                int4s[s * rowInt4 + k] = bv;
-                int4s[layout.C / 4 + s * rowInt4 + k] = cv;
+                StageCodes(layout, s, 16 * k, cv, bv);
             }
-            for (int e = tid; e < TShape.ChunkSize * Columns; e += Threads)
+            for (int e = tid; e < PrefillSteps * Columns; e += Threads)
             {
-                int s = e / Columns;
+                int s = e >> 5;
                 floats[layout.X + e] = s < steps ? x[(firstRow + s) * TShape.InnerDim + head * TShape.HeadDim + pBase + lane] * xScale : 0f;
             }
             Gpu.SyncThreads();
-            ScanChunk<TShape, CodeRows>(layout, y, steps, firstRow, head, pBase, a[head], d[head], bScale, cScale);
+            ChunkProducts<TShape>(layout, y, steps, firstRow, head, pBase, d[head], bScale, cScale);
         }
         Gpu.SyncThreads();
-        StoreStateTile<TShape, TState>(floats, layout, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase);
+        TransferStateTile<TShape, TState>(floats, layout, stateIn, stateOut, stateScales, headGroupOfHead, dimGroupBoundaries, b, head, pBase, store: true);
     }
+
+    /// <summary>Stages 16 codes (states n0 .. n0 + 15) of token s as floats: C's row s and column s of B transposed.</summary>
+    private static void StageCodes(ChunkLayout layout, int s, int n0, Int4 c, Int4 b)
+    {
+        var floats = SharedMemory.Dynamic<float>();
+        var float4s = SharedMemory.Dynamic<Float4>();
+        for (int j = 0; j < 4; j++)
+        {
+            int cw = Word(c, j), bw = Word(b, j);
+            int n = n0 + 4 * j;
+            float4s[(layout.C + s * layout.CRow + n) >> 2] = new Float4(KernelMath.Byte(cw, 0), KernelMath.Byte(cw, 1), KernelMath.Byte(cw, 2), KernelMath.Byte(cw, 3));
+            int column = layout.BT + n * StateRow + s;
+            floats[column] = KernelMath.Byte(bw, 0);
+            floats[column + StateRow] = KernelMath.Byte(bw, 1);
+            floats[column + 2 * StateRow] = KernelMath.Byte(bw, 2);
+            floats[column + 3 * StateRow] = KernelMath.Byte(bw, 3);
+        }
+    }
+
+    /// <summary>Word j (0..3) of 16 packed codes.</summary>
+    private static int Word(Int4 codes, int j) => j switch { 0 => codes.X, 1 => codes.Y, 2 => codes.Z, _ => codes.W };
 
     /// <summary>
     /// One decode step: x [batch, E] codes, B/C [batch, G * N] codes, dt at b * dtStride + h; the state [batch, H, P, N]

@@ -5,13 +5,13 @@ using Quamba.TestKernels.Cases;
 namespace Quamba.TestKernels.Mamba;
 
 /// <summary>
-/// Mamba2 SSD cases: the chunked prefill (several chunks, the last one partial, non-zero initial state) and the decode
-/// step against the token-by-token recurrence of <see cref="Mamba2SsdReference"/>, dt read from in_proj's rows, the
-/// state stored as <typeparamref name="TState"/> (int8: scales [G, HG, DG, N] through x's group tables). The chunked
-/// form reassociates the sums (decays as exp of cumulative-sum differences, C . B as one dot product), and the step sums
-/// over n across lanes, so y and an fp32 state agree within 2e-4 + 2e-4 |expected| (values are of order 1-10), and a
-/// stored fp16 or int8 state may land one unit (fp16 ulp, int8 code) away where the float state sits at a rounding
-/// boundary. The same holds on the GPU, where exp is ex2.approx.
+/// Mamba2 SSD cases: the chunked prefill (on the tiny shapes several steps of 32 tokens, the last one partial; non-zero
+/// initial state) and the decode step against the token-by-token recurrence of <see cref="Mamba2SsdReference"/>, dt
+/// read from in_proj's rows, the state stored as <typeparamref name="TState"/> (int8: scales [G, HG, DG, N] through x's
+/// group tables). The chunked form reassociates the sums (decays as exp of cumulative-sum differences, C . B as one dot
+/// product), and the step sums over n across lanes, so y and an fp32 state agree within 2e-4 + 2e-4 |expected| (values
+/// are of order 1-10), and a stored fp16 or int8 state may land one unit (fp16 ulp, int8 code) away where the float
+/// state sits at a rounding boundary. The same holds on the GPU, where exp is ex2.approx.
 /// </summary>
 public abstract class Mamba2SsdCaseBase<TShape, TState> : SsmScanCase<TState>
     where TShape : IMamba2Shape

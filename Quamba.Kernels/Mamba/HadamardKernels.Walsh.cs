@@ -6,23 +6,28 @@ namespace Quamba.Kernels.Mamba;
 public static partial class HadamardKernels
 {
     /// <summary>
-    /// Loads the row as quads (128-bit, coalesced; four loads in flight per thread and loop trip), applies the Walsh
-    /// stages inside each quad and stores it to its slot.
+    /// Loads the row as quads (128-bit, coalesced; eight loads in flight per thread and loop trip, all of a 5120-wide
+    /// row's at once: the kernel's main stall is waiting for them), applies the Walsh stages inside each quad and stores
+    /// it to its slot.
     /// </summary>
     private static void LoadRow<TShape>(ReadOnlyDeviceSpan<Float4> input4, int firstQuad, DeviceSpan<Float4> row4) where TShape : IHadamardShape
     {
         int quads = HadamardLayout.Quads(TShape.Width);
-        int threads = Gpu.BlockDimX;
-        for (int q = Gpu.ThreadIdxX; q < quads; q += 4 * threads)
+        int t = Gpu.BlockDimX;
+        for (int q = Gpu.ThreadIdxX; q < quads; q += 8 * t)
         {
-            Float4 v0 = LoadInputQuad<TShape>(input4, firstQuad, q);
-            Float4 v1 = LoadInputQuad<TShape>(input4, firstQuad, q + threads);
-            Float4 v2 = LoadInputQuad<TShape>(input4, firstQuad, q + 2 * threads);
-            Float4 v3 = LoadInputQuad<TShape>(input4, firstQuad, q + 3 * threads);
+            Float4 v0 = LoadInputQuad<TShape>(input4, firstQuad, q), v1 = LoadInputQuad<TShape>(input4, firstQuad, q + t);
+            Float4 v2 = LoadInputQuad<TShape>(input4, firstQuad, q + 2 * t), v3 = LoadInputQuad<TShape>(input4, firstQuad, q + 3 * t);
+            Float4 v4 = LoadInputQuad<TShape>(input4, firstQuad, q + 4 * t), v5 = LoadInputQuad<TShape>(input4, firstQuad, q + 5 * t);
+            Float4 v6 = LoadInputQuad<TShape>(input4, firstQuad, q + 6 * t), v7 = LoadInputQuad<TShape>(input4, firstQuad, q + 7 * t);
             StoreLoadedQuad<TShape>(row4, q, v0);
-            StoreLoadedQuad<TShape>(row4, q + threads, v1);
-            StoreLoadedQuad<TShape>(row4, q + 2 * threads, v2);
-            StoreLoadedQuad<TShape>(row4, q + 3 * threads, v3);
+            StoreLoadedQuad<TShape>(row4, q + t, v1);
+            StoreLoadedQuad<TShape>(row4, q + 2 * t, v2);
+            StoreLoadedQuad<TShape>(row4, q + 3 * t, v3);
+            StoreLoadedQuad<TShape>(row4, q + 4 * t, v4);
+            StoreLoadedQuad<TShape>(row4, q + 5 * t, v5);
+            StoreLoadedQuad<TShape>(row4, q + 6 * t, v6);
+            StoreLoadedQuad<TShape>(row4, q + 7 * t, v7);
         }
     }
 

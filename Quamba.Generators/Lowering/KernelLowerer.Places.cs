@@ -97,7 +97,12 @@ namespace Quamba.Generators.Lowering
         private Place ElementPlace(IPropertyReferenceOperation indexer)
         {
             var spanValue = Lower(indexer.Instance!);
-            var index = indexer.Arguments.Length == 1 ? Lower(indexer.Arguments[0].Value) : PoisonValue.Instance;
+            // span[i + c] with a constant c: the address of span[i] plus c elements as an immediate offset, so that the
+            // accesses of an unrolled run (span[i], span[i + 1], ...) share one address computation.
+            int constantElements = 0;
+            var indexOperation = indexer.Arguments.Length == 1 ? indexer.Arguments[0].Value : null;
+            if (indexOperation is not null && ConstantTerm(indexOperation, out var variablePart, out constantElements)) indexOperation = variablePart;
+            var index = indexOperation is not null ? Lower(indexOperation) : PoisonValue.Instance;
             if (spanValue is not SpanValue span || index is not ScalarValue indexScalar)
             {
                 if (spanValue is not PoisonValue && index is not PoisonValue) ReportUnsupported(indexer, "This indexer");
@@ -108,7 +113,40 @@ namespace Quamba.Generators.Lowering
                 ReportUnsupported(indexer.Arguments[0], "An index of type " + indexScalar.Type?.Symbol.ToDisplayString(), ": index spans with an int");
                 return Poison(indexer);
             }
-            return ElementAt(span, indexScalar.Operand);
+            var element = ElementAt(span, indexScalar.Operand);
+            if (constantElements == 0) return element;
+            return new MemoryPlace(element.Type, element.Address, element.Offset + (long)constantElements * KernelTypeMapper.SizeOf(span.Type.Element), element.Space, isWholeElement: true);
+        }
+
+        /// <summary>
+        /// Splits an int index <c>x + c</c>, <c>c + x</c> or <c>x - c</c> (c a compile-time constant, x not) into x and c.
+        /// Only plain unchecked int arithmetic; an index that overflows int is out of any span's range anyway.
+        /// </summary>
+        private bool ConstantTerm(IOperation index, out IOperation variable, out int constant)
+        {
+            variable = index;
+            constant = 0;
+            if (index is not IBinaryOperation { OperatorMethod: null, IsChecked: false } binary || binary.Type?.SpecialType != SpecialType.System_Int32) return false;
+            if (TryConstant(index, out _)) return false;
+            bool rightConstant = TryConstant(binary.RightOperand, out var right) && right is int;
+            bool leftConstant = TryConstant(binary.LeftOperand, out var left) && left is int;
+            switch (binary.OperatorKind)
+            {
+                case BinaryOperatorKind.Add when rightConstant:
+                    variable = binary.LeftOperand;
+                    constant = (int)right;
+                    return true;
+                case BinaryOperatorKind.Add when leftConstant:
+                    variable = binary.RightOperand;
+                    constant = (int)left;
+                    return true;
+                case BinaryOperatorKind.Subtract when rightConstant && (int)right != int.MinValue:
+                    variable = binary.LeftOperand;
+                    constant = -(int)right;
+                    return true;
+                default:
+                    return false;
+            }
         }
 
         private MemoryPlace ElementAt(SpanValue span, IrOperand index)

@@ -33,16 +33,16 @@ public static partial class HadamardKernels
                 int q = half * (HadamardLayout.Quads(TShape.Width) >> 1) + g;
                 // Four inputs per trip (m' is a multiple of 4): one slot and one sign index per trip, the rest at constant
                 // offsets when groups is a multiple of 8 (else each slot is computed).
-                int zStride = HadamardLayout.SlotOffset(groups);
+                // The offsets are written as constant expressions, so the generator turns them into immediate address offsets.
                 for (int a = 0; a < order; a += 4)
                 {
                     int z = DenseSlot(q, a, groups), s = signs + a * tiles + tile;
                     Float4 z0 = row4[z], z1, z2, z3;
-                    if ((groups & 7) == 0)
+                    if ((HadamardLayout.ColumnGroups(TShape.WalshSize) & 7) == 0)
                     {
-                        z1 = row4[z + zStride];
-                        z2 = row4[z + 2 * zStride];
-                        z3 = row4[z + 3 * zStride];
+                        z1 = row4[z + HadamardLayout.SlotOffset(HadamardLayout.ColumnGroups(TShape.WalshSize))];
+                        z2 = row4[z + 2 * HadamardLayout.SlotOffset(HadamardLayout.ColumnGroups(TShape.WalshSize))];
+                        z3 = row4[z + 3 * HadamardLayout.SlotOffset(HadamardLayout.ColumnGroups(TShape.WalshSize))];
                     }
                     else
                     {
@@ -51,9 +51,9 @@ public static partial class HadamardKernels
                         z3 = row4[DenseSlot(q, a + 3, groups)];
                     }
                     AccumulateTile(ref y0, ref y1, ref y2, ref y3, z0, row4[s]);
-                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, row4[s + tiles]);
-                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z2, row4[s + 2 * tiles]);
-                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z3, row4[s + 3 * tiles]);
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z1, row4[s + HadamardLayout.Tiles(TShape.BaseOrder)]);
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z2, row4[s + 2 * HadamardLayout.Tiles(TShape.BaseOrder)]);
+                    AccumulateTile(ref y0, ref y1, ref y2, ref y3, z3, row4[s + 3 * HadamardLayout.Tiles(TShape.BaseOrder)]);
                 }
                 int c = half * (HadamardLayout.Quads(TShape.Width) >> 1) + 4 * tile * groups + g;
                 WriteQuad<TOutput>(output, c, y0, codes4, floats4);

@@ -12,6 +12,11 @@ public static partial class HadamardKernels
     /// </summary>
     private static void LoadRow<TShape>(ReadOnlyDeviceSpan<Float4> input4, int firstQuad, DeviceSpan<Float4> row4) where TShape : IHadamardShape
     {
+        if (HadamardLayout.EvenLoad(TShape.Width, TShape.BaseOrder, TShape.WalshSize))
+        {
+            LoadRowEvenly<TShape>(input4, firstQuad, row4);
+            return;
+        }
         int quads = HadamardLayout.Quads(TShape.Width);
         int t = Gpu.BlockDimX;
         for (int q = Gpu.ThreadIdxX; q < quads; q += 8 * t)
@@ -31,6 +36,39 @@ public static partial class HadamardKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="LoadRow{TShape}"/> when the quads split evenly (<see cref="HadamardLayout.EvenLoad"/>): thread q of the
+    /// first <see cref="HadamardLayout.Threads"/> loads quads q + k T, k &lt; 8, with T the shape's thread count, a
+    /// constant, so the loads and stores are immediate offsets from one address each and need no bounds tests (threads
+    /// of a larger launch past T have nothing to load).
+    /// </summary>
+    private static void LoadRowEvenly<TShape>(ReadOnlyDeviceSpan<Float4> input4, int firstQuad, DeviceSpan<Float4> row4) where TShape : IHadamardShape
+    {
+        if (Gpu.ThreadIdxX >= HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)) return;
+        for (int q = Gpu.ThreadIdxX; q < HadamardLayout.Quads(TShape.Width); q += 8 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))
+        {
+            int source = firstQuad + q;
+            Float4 v0 = input4[source];
+            Float4 v1 = input4[source + HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            Float4 v2 = input4[source + 2 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            Float4 v3 = input4[source + 3 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            Float4 v4 = input4[source + 4 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            Float4 v5 = input4[source + 5 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            Float4 v6 = input4[source + 6 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            Float4 v7 = input4[source + 7 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
+            // T is a multiple of 32, so quad q + k T sits SlotOffset(k T) slots after quad q.
+            int slot = HadamardLayout.Slot(q);
+            row4[slot] = InQuadStages<TShape>(v0);
+            row4[slot + HadamardLayout.SlotOffset(HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v1);
+            row4[slot + HadamardLayout.SlotOffset(2 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v2);
+            row4[slot + HadamardLayout.SlotOffset(3 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v3);
+            row4[slot + HadamardLayout.SlotOffset(4 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v4);
+            row4[slot + HadamardLayout.SlotOffset(5 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v5);
+            row4[slot + HadamardLayout.SlotOffset(6 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v6);
+            row4[slot + HadamardLayout.SlotOffset(7 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v7);
+        }
+    }
+
     /// <summary>Quad q of the row (zeros past its end).</summary>
     private static Float4 LoadInputQuad<TShape>(ReadOnlyDeviceSpan<Float4> input4, int firstQuad, int q) where TShape : IHadamardShape =>
         q < HadamardLayout.Quads(TShape.Width) ? input4[firstQuad + q] : default;
@@ -38,7 +76,12 @@ public static partial class HadamardKernels
     /// <summary>The stages h = 1, 2 of a loaded quad (as far as 2^k has them), then its store to the shared row.</summary>
     private static void StoreLoadedQuad<TShape>(DeviceSpan<Float4> row4, int q, Float4 v) where TShape : IHadamardShape
     {
-        if (q >= HadamardLayout.Quads(TShape.Width)) return;
+        if (q < HadamardLayout.Quads(TShape.Width)) row4[HadamardLayout.Slot(q)] = InQuadStages<TShape>(v);
+    }
+
+    /// <summary>The Walsh stages h = 1, 2 inside a quad, as far as 2^k has them.</summary>
+    private static Float4 InQuadStages<TShape>(Float4 v) where TShape : IHadamardShape
+    {
         if (TShape.WalshSize >= 2)
         {
             Butterfly(ref v.X, ref v.Y);
@@ -49,7 +92,7 @@ public static partial class HadamardKernels
             Butterfly(ref v.X, ref v.Z);
             Butterfly(ref v.Y, ref v.W);
         }
-        row4[HadamardLayout.Slot(q)] = v;
+        return v;
     }
 
     /// <summary>

@@ -68,11 +68,18 @@ public static class HadamardLayout
     /// Threads per block: one per unit of a full pass (8 quads) and one per two dense tiles, at least a warp. For
     /// 5120 = 40 x 128: 160 threads (1280 quads, 320 tiles).
     /// </summary>
-    public static int Threads(int width, int baseOrder, int walshSize)
-    {
-        int threads = Math.Max(32, Math.Max(PassUnits(width, StagesPerPass), (DenseTiles(baseOrder, walshSize) + 1) >> 1));
-        return (threads + 31) & ~31;
-    }
+    public static int Threads(int width, int baseOrder, int walshSize) =>
+        WholeWarps(Math.Max(32, Math.Max(PassUnits(width, StagesPerPass), (DenseTiles(baseOrder, walshSize) + 1) >> 1)));
+
+    /// <summary>Threads rounded up to whole warps.</summary>
+    public static int WholeWarps(int threads) => (threads + 31) & ~31;
+
+    /// <summary>
+    /// True when the row's quads split evenly into 8 per thread and loop trip (5120: 1280 quads, 160 threads): the
+    /// load then needs no bounds tests and its addresses are constant offsets (an expression body, so the kernels'
+    /// test of it folds at compile time).
+    /// </summary>
+    public static bool EvenLoad(int width, int baseOrder, int walshSize) => Quads(width) % (8 * Threads(width, baseOrder, walshSize)) == 0;
 
     /// <summary>Dynamic shared memory: the padded row, then the dense step's sign table (<see cref="SignOrder"/>^2 floats).</summary>
     public static int SharedBytes(int width, int baseOrder) =>

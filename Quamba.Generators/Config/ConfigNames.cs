@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using System.Text;
 
+using Quamba.Generators.Common;
+
 namespace Quamba.Generators.Config
 {
     /// <summary>Text forms of the config's enumerations, and the rules for names.</summary>
@@ -82,21 +84,14 @@ namespace Quamba.Generators.Config
         public static HadamardSize? Hadamard(int size)
         {
             if (size <= 0) return null;
-            if ((size & (size - 1)) == 0) return new HadamardSize(size, 1, Log2(size));
+            if ((size & (size - 1)) == 0) return new HadamardSize(size, 1, Bits.Log2(size));
             foreach (int m in HadamardBases)
             {
                 if (size % m != 0) continue;
                 int rest = size / m;
-                if ((rest & (rest - 1)) == 0) return new HadamardSize(size, m, Log2(rest));
+                if ((rest & (rest - 1)) == 0) return new HadamardSize(size, m, Bits.Log2(rest));
             }
             return null;
-        }
-
-        private static int Log2(int powerOfTwo)
-        {
-            int log = 0;
-            while ((1 << log) < powerOfTwo) log++;
-            return log;
         }
 
         /// <summary>Levenshtein distance, for "did you mean" suggestions.</summary>

@@ -2,6 +2,8 @@ using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
+using Quamba.Generators.Common;
+
 namespace Quamba.Generators.Lowering
 {
     /// <summary>
@@ -190,27 +192,13 @@ namespace Quamba.Generators.Lowering
             if (type == "BitOperations" && arguments.Length == 1 && arguments[0] is uint u)
                 return name switch
                 {
-                    "LeadingZeroCount" => LeadingZeros(u),
-                    "TrailingZeroCount" => u == 0 ? 32 : 31 - LeadingZeros(u & (~u + 1)),
-                    "PopCount" => PopCount(u),
-                    "Log2" => u == 0 ? 0 : 31 - LeadingZeros(u),
+                    "LeadingZeroCount" => Bits.LeadingZeroCount(u),
+                    "TrailingZeroCount" => u == 0 ? 32 : 31 - Bits.LeadingZeroCount(u & (~u + 1)),
+                    "PopCount" => Bits.PopCount(u),
+                    "Log2" => u == 0 ? 0 : 31 - Bits.LeadingZeroCount(u),
                     _ => null,
                 };
             return null;
-        }
-
-        private static int LeadingZeros(uint u)
-        {
-            int n = 0;
-            for (uint bit = 0x80000000u; bit != 0 && (u & bit) == 0; bit >>= 1) n++;
-            return n;
-        }
-
-        private static int PopCount(uint u)
-        {
-            int n = 0;
-            for (; u != 0; u &= u - 1) n++;
-            return n;
         }
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.CodeAnalysis.Operations;
 using Quamba.Generators.Diagnostics;
 using Quamba.Generators.Lowering.Ir;
 
+using Quamba.Generators.Common;
+
 namespace Quamba.Generators.Lowering
 {
     /// <summary>Recognises intrinsic calls by symbol and dispatches them to their family.</summary>
@@ -163,24 +165,15 @@ namespace Quamba.Generators.Lowering
         {
             int from = KernelTypeMapper.SizeOf(span.Type.Element), size = KernelTypeMapper.SizeOf(to.Element);
             if (from == size) return span.Length;
-            if (IsPowerOfTwo(from) && IsPowerOfTwo(size))
+            if (Bits.IsPowerOfTwo(from) && Bits.IsPowerOfTwo(size))
             {
-                int shift = Log2(size) - Log2(from);
+                int shift = Bits.Log2(size) - Bits.Log2(from);
                 return shift > 0
                     ? _b.Binary(BinaryKind.Shr, IrType.S32, span.Length, IrOperand.Imm(shift, IrType.S32))
                     : _b.Binary(BinaryKind.Shl, IrType.S32, span.Length, IrOperand.Imm(-shift, IrType.S32));
             }
             var bytes = _b.Binary(BinaryKind.Mul, IrType.S32, span.Length, IrOperand.Imm(from, IrType.S32));
             return _b.Binary(BinaryKind.Div, IrType.S32, bytes, IrOperand.Imm(size, IrType.S32));
-        }
-
-        private static bool IsPowerOfTwo(int x) => x > 0 && (x & (x - 1)) == 0;
-
-        private static int Log2(int x)
-        {
-            int log = 0;
-            while ((1 << log) < x) log++;
-            return log;
         }
 
         private Value LowerBitsCall(IInvocationOperation invocation, IMethodSymbol method)

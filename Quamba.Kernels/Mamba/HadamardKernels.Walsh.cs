@@ -57,15 +57,15 @@ public static partial class HadamardKernels
             Float4 v6 = input4[source + 6 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
             Float4 v7 = input4[source + 7 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize)];
             // T is a multiple of 32, so quad q + k T sits SlotOffset(k T) slots after quad q.
-            int slot = HadamardLayout.Slot(q);
+            int slot = HadamardLayout.Slot(TShape.WalshSize, q);
             row4[slot] = InQuadStages<TShape>(v0);
-            row4[slot + HadamardLayout.SlotOffset(HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v1);
-            row4[slot + HadamardLayout.SlotOffset(2 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v2);
-            row4[slot + HadamardLayout.SlotOffset(3 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v3);
-            row4[slot + HadamardLayout.SlotOffset(4 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v4);
-            row4[slot + HadamardLayout.SlotOffset(5 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v5);
-            row4[slot + HadamardLayout.SlotOffset(6 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v6);
-            row4[slot + HadamardLayout.SlotOffset(7 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v7);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v1);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, 2 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v2);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, 3 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v3);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, 4 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v4);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, 5 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v5);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, 6 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v6);
+            row4[slot + HadamardLayout.SlotOffset(TShape.WalshSize, 7 * HadamardLayout.Threads(TShape.Width, TShape.BaseOrder, TShape.WalshSize))] = InQuadStages<TShape>(v7);
         }
     }
 
@@ -76,7 +76,7 @@ public static partial class HadamardKernels
     /// <summary>The stages h = 1, 2 of a loaded quad (as far as 2^k has them), then its store to the shared row.</summary>
     private static void StoreLoadedQuad<TShape>(DeviceSpan<Float4> row4, int q, Float4 v) where TShape : IHadamardShape
     {
-        if (q < HadamardLayout.Quads(TShape.Width)) row4[HadamardLayout.Slot(q)] = InQuadStages<TShape>(v);
+        if (q < HadamardLayout.Quads(TShape.Width)) row4[HadamardLayout.Slot(TShape.WalshSize, q)] = InQuadStages<TShape>(v);
     }
 
     /// <summary>The Walsh stages h = 1, 2 inside a quad, as far as 2^k has them.</summary>
@@ -112,9 +112,9 @@ public static partial class HadamardKernels
         {
             int q0 = ((u >> first) << (first + walshStrides)) | (u & ((1 << first) - 1));
             // The quads' slots at constant offsets from q0's (HadamardLayout.SlotOffset).
-            int slot = HadamardLayout.Slot(q0);
-            int o1 = HadamardLayout.SlotOffset(s0), o2 = HadamardLayout.SlotOffset(s1), o3 = HadamardLayout.SlotOffset(s0 + s1);
-            int o4 = HadamardLayout.SlotOffset(s2), o5 = HadamardLayout.SlotOffset(s0 + s2), o6 = HadamardLayout.SlotOffset(s1 + s2), o7 = HadamardLayout.SlotOffset(s0 + s1 + s2);
+            int slot = HadamardLayout.Slot(TShape.WalshSize, q0);
+            int o1 = HadamardLayout.SlotOffset(TShape.WalshSize, s0), o2 = HadamardLayout.SlotOffset(TShape.WalshSize, s1), o3 = HadamardLayout.SlotOffset(TShape.WalshSize, s0 + s1);
+            int o4 = HadamardLayout.SlotOffset(TShape.WalshSize, s2), o5 = HadamardLayout.SlotOffset(TShape.WalshSize, s0 + s2), o6 = HadamardLayout.SlotOffset(TShape.WalshSize, s1 + s2), o7 = HadamardLayout.SlotOffset(TShape.WalshSize, s0 + s1 + s2);
             Float4 v0 = row4[slot], v1 = row4[slot + o1];
             Float4 v2 = default, v3 = default, v4 = default, v5 = default, v6 = default, v7 = default;
             if (count > 1)

@@ -32,7 +32,7 @@ public static partial class HadamardKernels
         if (HadamardLayout.Unsupported(TShape.Width, TShape.BaseOrder, TShape.WalshSize) is { } reason)
             throw new ArgumentException($"Shape {typeof(TShape).Name}: {reason}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
-        return new(rows, ThreadsFor<TShape>(), HadamardLayout.SharedBytes(TShape.Width, TShape.BaseOrder));
+        return new(rows, ThreadsFor<TShape>(), HadamardLayout.SharedBytes(TShape.Width, TShape.WalshSize));
     }
 
     /// <summary>int8 codes of each rotated row with one per-tensor <paramref name="scale"/>.</summary>
@@ -52,7 +52,7 @@ public static partial class HadamardKernels
     public static void HadamardQuantize<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output)
         where TShape : IHadamardShape
     {
-        RotateRow<TShape, CodeOutput>(input, baseSigns, output, default, scale);
+        RotateRow<TShape, CodeOutput>(input, output, default, scale);
     }
 
     /// <summary>The rotated rows as floats (the A16 path).</summary>
@@ -66,7 +66,7 @@ public static partial class HadamardKernels
     public static void HadamardRotate<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output)
         where TShape : IHadamardShape
     {
-        RotateRow<TShape, FloatOutput>(input, baseSigns, default, output, 1f);
+        RotateRow<TShape, FloatOutput>(input, default, output, 1f);
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ public static partial class HadamardKernels
     /// dense step writing the outputs (m &gt; 1) or, for a power of two, one coalesced loop over the row: codes when
     /// <typeparamref name="TOutput"/> quantizes, else floats.
     /// </summary>
-    private static void RotateRow<TShape, TOutput>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
+    private static void RotateRow<TShape, TOutput>(ReadOnlyDeviceSpan<float> input, DeviceSpan<sbyte> codes, DeviceSpan<float> floats,
         float scale) where TShape : IHadamardShape where TOutput : IOutputKind
     {
         var row4 = SharedMemory.Dynamic<Float4>();
@@ -82,7 +82,6 @@ public static partial class HadamardKernels
         var codes4 = codes.Cast<uint>();
         var floats4 = floats.Cast<Float4>();
         int stages = HadamardLayout.Stages(TShape.BaseOrder, TShape.WalshSize);
-        if (TShape.BaseOrder > 1) StageSigns<TShape>(baseSigns, row4);
         LoadRow<TShape>(input.Cast<Float4>(), output.FirstQuad, row4);
         Gpu.SyncThreads();
         // One call per pass (at most MaxPasses), so that each pass's stage count and strides are constants in its code;
@@ -93,11 +92,11 @@ public static partial class HadamardKernels
         if (HadamardLayout.Stages(TShape.BaseOrder, TShape.WalshSize) > 3 * HadamardLayout.StagesPerPass) ButterflyPassThenSync<TShape>(row4, 3 * HadamardLayout.StagesPerPass, stages);
         if (TShape.BaseOrder > 1)
         {
-            DenseStep<TShape, TOutput>(row4, output, codes4, floats4);
+            DenseStep<TShape, TOutput>(SharedMemory.Dynamic<float>(), output, codes, floats);
             return;
         }
         for (int q = Gpu.ThreadIdxX; q < HadamardLayout.Quads(TShape.Width); q += Gpu.BlockDimX)
-            WriteQuad<TOutput>(output, q, row4[HadamardLayout.Slot(q)], codes4, floats4);
+            WriteQuad<TOutput>(output, q, row4[HadamardLayout.Slot(TShape.WalshSize, q)], codes4, floats4);
     }
 
     /// <summary>The pass over stages first .. first + 2 (fewer at the end), then a barrier.</summary>
@@ -105,22 +104,6 @@ public static partial class HadamardKernels
     {
         ButterflyPass<TShape>(row4, first, Math.Min(HadamardLayout.StagesPerPass, stages - first));
         Gpu.SyncThreads();
-    }
-
-    /// <summary>
-    /// Copies the dense step's sign table behind the row (slot <see cref="HadamardLayout.RowSlots"/> on), 4 adjacent
-    /// columns per Float4 (one 128-bit load each: H_m's rows start at multiples of 16 bytes): H_m, or for a Sylvester
-    /// double (<see cref="HadamardLayout.Doubled"/>) its top-left quarter H_{m/2}. Index e = 8 a + tile.
-    /// </summary>
-    private static void StageSigns<TShape>(ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<Float4> row4) where TShape : IHadamardShape
-    {
-        var signs4 = baseSigns.Cast<Float4>();
-        int tiles = HadamardLayout.Tiles(TShape.BaseOrder);
-        for (int e = Gpu.ThreadIdxX; e < HadamardLayout.SignOrder(TShape.BaseOrder) << 3; e += Gpu.BlockDimX)
-        {
-            int a = e >> 3, tile = e & 7;
-            if (tile < tiles) row4[HadamardLayout.RowSlots(TShape.Width) + a * tiles + tile] = signs4[a * (TShape.BaseOrder >> 2) + tile];
-        }
     }
 
     /// <summary>Where a row's outputs go: its first quad in the output, the 1/sqrt(n) factor, the scale and (quantizing) the product reciprocal.</summary>

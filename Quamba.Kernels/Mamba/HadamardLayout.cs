@@ -9,7 +9,9 @@ namespace Quamba.Kernels.Mamba;
 /// <remarks>
 /// The row lives in shared memory as quads (4 adjacent elements, one 128-bit access), quad q in slot
 /// <c>q + q / 8</c> (<see cref="Slot"/>): one padding quad per 8, so that threads reading 8 consecutive quads each
-/// (a butterfly pass over quad strides 1, 2, 4) hit distinct banks. Element i = a 2^k + b; Walsh stage h pairs
+/// (a butterfly pass over quad strides 1, 2, 4) hit distinct banks. Rows with 2^k &lt; 8 have no such pass and are not
+/// padded, so that in every row the elements of one column b, a = 0 .. m - 1, lie at constant offsets from the first
+/// (<see cref="SegmentFloats"/>), as the dense step's unrolled columns read them. Element i = a 2^k + b; Walsh stage h pairs
 /// i and i + h. Stages h = 1, 2 stay inside a quad (done as the row is loaded); the later ones, quad stride h / 4, and
 /// for a Sylvester double (m = 40) the butterfly across the halves (quad stride n / 8) are the <see cref="Stages"/>
 /// of the register passes, up to <see cref="StagesPerPass"/> per pass.
@@ -31,17 +33,17 @@ public static class HadamardLayout
     /// <summary>Halves the dense step runs on independently: 2 for a Sylvester double, else 1.</summary>
     public static int Halves(int baseOrder) => Doubled(baseOrder) ? 2 : 1;
 
-    /// <summary>Dense-step tiles of outputs: 4 sign columns each (none for m = 1).</summary>
-    public static int Tiles(int baseOrder) => SignOrder(baseOrder) >> 2;
-
     /// <summary>Quads of a row.</summary>
     public static int Quads(int width) => width >> 2;
 
-    /// <summary>Shared-memory slot (in quads) of quad q: one padding quad after every 8.</summary>
-    public static int Slot(int quad) => quad + (quad >> 3);
+    /// <summary>Whether the row is padded: 2^k &gt;= 8, the rows with butterfly passes inside the segments.</summary>
+    public static bool Padded(int walshSize) => walshSize >= 8;
 
-    /// <summary>Slots the padded row takes.</summary>
-    public static int RowSlots(int width) => Slot(Quads(width) - 1) + 1;
+    /// <summary>Shared-memory slot (in quads) of quad q: one padding quad after every 8 when <see cref="Padded"/>.</summary>
+    public static int Slot(int walshSize, int quad) => Padded(walshSize) ? quad + (quad >> 3) : quad;
+
+    /// <summary>Slots the row takes.</summary>
+    public static int RowSlots(int width, int walshSize) => Slot(walshSize, Quads(width) - 1) + 1;
 
     /// <summary>Walsh stages inside a quad (h = 1, 2), applied as the row is loaded.</summary>
     public static int QuadStages(int walshSize) => walshSize >= 4 ? 2 : walshSize == 2 ? 1 : 0;
@@ -58,18 +60,21 @@ public static class HadamardLayout
     /// <summary>Threads (units) a pass of <paramref name="stages"/> stages has work for: one per 2^stages quads.</summary>
     public static int PassUnits(int width, int stages) => Quads(width) >> stages;
 
-    /// <summary>Dense-step column groups: 4 adjacent columns b each (a quad), or single columns when 2^k &lt; 4.</summary>
-    public static int ColumnGroups(int walshSize) => walshSize >= 4 ? walshSize >> 2 : walshSize;
-
-    /// <summary>Dense-step tiles of a row: (half, 4 outputs, column group).</summary>
-    public static int DenseTiles(int baseOrder, int walshSize) => baseOrder == 1 ? 0 : Halves(baseOrder) * Tiles(baseOrder) * ColumnGroups(walshSize);
+    /// <summary>Dense-step columns of a row: (half, column b), each all <see cref="SignOrder"/> outputs of its column.</summary>
+    public static int DenseColumns(int baseOrder, int walshSize) => baseOrder == 1 ? 0 : Halves(baseOrder) * walshSize;
 
     /// <summary>
-    /// Threads per block: one per unit of a full pass (8 quads) and one per two dense tiles, at least a warp. For
-    /// 5120 = 40 x 128: 160 threads (1280 quads, 320 tiles).
+    /// Float offset in the shared row of element a 2^k + b from element b (any b &lt; 2^k, any half): constant, because
+    /// a padded row's segments are whole numbers of quads that start where a run of 8 quads cannot straddle them.
+    /// </summary>
+    public static int SegmentFloats(int walshSize, int a) => Padded(walshSize) ? 4 * SlotOffset(walshSize, a * (walshSize >> 2)) : a * walshSize;
+
+    /// <summary>
+    /// Threads per block: one per unit of a full pass (8 quads) and one per two dense columns, at least a warp. For
+    /// 5120 = 40 x 128: 160 threads (1280 quads, 256 columns).
     /// </summary>
     public static int Threads(int width, int baseOrder, int walshSize) =>
-        WholeWarps(Math.Max(32, Math.Max(PassUnits(width, StagesPerPass), (DenseTiles(baseOrder, walshSize) + 1) >> 1)));
+        WholeWarps(Math.Max(32, Math.Max(PassUnits(width, StagesPerPass), (DenseColumns(baseOrder, walshSize) + 1) >> 1)));
 
     /// <summary>Threads rounded up to whole warps.</summary>
     public static int WholeWarps(int threads) => (threads + 31) & ~31;
@@ -81,9 +86,8 @@ public static class HadamardLayout
     /// </summary>
     public static bool EvenLoad(int width, int baseOrder, int walshSize) => Quads(width) % (8 * Threads(width, baseOrder, walshSize)) == 0;
 
-    /// <summary>Dynamic shared memory: the padded row, then the dense step's sign table (<see cref="SignOrder"/>^2 floats).</summary>
-    public static int SharedBytes(int width, int baseOrder) =>
-        16 * RowSlots(width) + (baseOrder == 1 ? 0 : SignOrder(baseOrder) * SignOrder(baseOrder) * sizeof(float));
+    /// <summary>Dynamic shared memory: the row's slots.</summary>
+    public static int SharedBytes(int width, int walshSize) => 16 * RowSlots(width, walshSize);
 
     /// <summary>Register passes the kernels unroll at most (12 stages: up to 2^14 for a power of two).</summary>
     public const int MaxPasses = 4;
@@ -91,9 +95,9 @@ public static class HadamardLayout
     /// <summary>
     /// Slot(q + offset) - Slot(q) when the offset is a multiple of 8, or when (q mod 8) + (offset mod 8) &lt; 8: the
     /// case of a pass's offsets (sums of its strides, whose bits are zero in its base quad) and of the dense step's
-    /// column strides (multiples of 8 quads).
+    /// segment offsets (<see cref="SegmentFloats"/>).
     /// </summary>
-    public static int SlotOffset(int quadOffset) => quadOffset + (quadOffset >> 3);
+    public static int SlotOffset(int walshSize, int quadOffset) => Padded(walshSize) ? quadOffset + (quadOffset >> 3) : quadOffset;
 
     /// <summary>Why the kernels cannot run this shape, or null.</summary>
     public static string? Unsupported(int width, int baseOrder, int walshSize)

@@ -3,8 +3,9 @@ namespace Quamba.Kernels.Mamba;
 /// <summary>
 /// Plain C# reference of the Hadamard kernels: <c>y = x (H_m (x) W_{2^k}) / sqrt(n)</c> row by row, written as the
 /// definition (element i = a * 2^k + b, the Walsh-Hadamard butterflies per segment; for m = 40 = 2 x 20 a butterfly
-/// across the two halves; then the dense m x m (or 20 x 20 per half) sum in order of a), then int8 codes with one
-/// scale. The operation order is Quamba.Model's <c>HadamardTransform</c>'s, so the results are bit-identical.
+/// across the two halves; then the dense m x m (or 20 x 20 per half) product in groups of four inputs,
+/// <see cref="HadamardGrouping"/>), then int8 codes with one scale. The operation order is Quamba.Model's
+/// <c>HadamardTransform</c>'s, so the results are bit-identical.
 /// </summary>
 public static class HadamardReference
 {
@@ -42,16 +43,35 @@ public static class HadamardReference
                     z[i] = x0 + x1;
                     z[i + half] = x0 - x1;
                 }
-            var d = HadamardTables.Matrix(dense);
+            var d = HadamardTables.Signs(dense);
+            int groups = dense / HadamardGrouping.GroupSize;
+            var combinations = new float[groups * HadamardGrouping.Combinations];
             for (int part = 0; part < halves; part++)
-                for (int a2 = 0; a2 < dense; a2++)
-                    for (int b = 0; b < w; b++)
+                for (int b = 0; b < w; b++)
+                {
+                    for (int g = 0; g < groups; g++)
+                    {
+                        int first = part * half + HadamardGrouping.GroupSize * g * w + b;
+                        float z0 = z[first], z1 = z[first + w], z2 = z[first + 2 * w], z3 = z[first + 3 * w];
+                        for (int k = 0; k < HadamardGrouping.Combinations; k++)
+                        {
+                            float a = HadamardGrouping.FirstPairDiffers(k) ? z0 - z1 : z0 + z1;
+                            float c = HadamardGrouping.SecondPairDiffers(k) ? z2 - z3 : z2 + z3;
+                            combinations[g * HadamardGrouping.Combinations + k] = HadamardGrouping.PairsDiffer(k) ? a - c : a + c;
+                        }
+                    }
+                    for (int a2 = 0; a2 < dense; a2++)
                     {
                         float sum = 0f;
-                        for (int a = 0; a < dense; a++)
-                            sum = d[a * dense + a2] > 0 ? sum + z[part * half + a * w + b] : sum - z[part * half + a * w + b];
+                        for (int g = 0; g < groups; g++)
+                        {
+                            var (combination, negative) = HadamardGrouping.Term(d, dense, g, a2);
+                            float v = combinations[g * HadamardGrouping.Combinations + combination];
+                            sum = g == 0 ? (negative ? -v : v) : negative ? sum - v : sum + v;
+                        }
                         output[r * width + part * half + a2 * w + b] = sum * normalisation;
                     }
+                }
         }
         return output;
     }

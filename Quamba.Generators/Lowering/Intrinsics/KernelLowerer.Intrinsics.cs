@@ -24,6 +24,8 @@ namespace Quamba.Generators.Lowering
             else if (KnownSymbols.Is(type, _known.Math) || KnownSymbols.Is(type, _known.MathF)) result = LowerMathCall(invocation, method);
             else if (KnownSymbols.Is(type, _known.BitConverter) || KnownSymbols.Is(type, _known.BitOperations)) result = LowerBitsCall(invocation, method);
             else if (type.SpecialType is SpecialType.System_Single or SpecialType.System_Double && method.Name == "IsNaN") result = LowerIsNaN(invocation);
+            else if (type.SpecialType is SpecialType.System_Single or SpecialType.System_Double && method.Name is "MinNumber" or "MaxNumber")
+                result = LowerMinMaxNumber(invocation, method.Name == "MinNumber" ? BinaryKind.Min : BinaryKind.Max);
             else if (IsSpanType(type)) result = LowerSpanMethod(invocation, method);
             else return false;
             return true;
@@ -112,6 +114,17 @@ namespace Quamba.Generators.Lowering
             }
             Report(DiagnosticDescriptors.NoDeviceImplementation, invocation.Syntax, method.ToDisplayString());
             return PoisonValue.Instance;
+        }
+
+        /// <summary>
+        /// float.MinNumber / MaxNumber: PTX min / max exactly (a NaN operand gives the other one), one instruction where
+        /// Math.Min / Max need a NaN test to propagate NaN as .NET does.
+        /// </summary>
+        private Value LowerMinMaxNumber(IInvocationOperation invocation, BinaryKind kind)
+        {
+            var args = ScalarArguments(invocation);
+            if (args is null || args.Length != 2) return PoisonValue.Instance;
+            return new ScalarValue(args[0].Type, _b.Binary(kind, args[0].Ir, args[0].Operand, args[1].Operand));
         }
 
         private Value LowerIsNaN(IInvocationOperation invocation)

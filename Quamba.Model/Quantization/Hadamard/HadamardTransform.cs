@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Quamba.Kernels.Mamba;
 
 namespace Quamba.Model.Quantization.Hadamard;
 
@@ -145,16 +146,18 @@ public sealed class HadamardTransform
 
     private float[] Scratch()
     {
+        // The outputs (Size floats), then the dense step's combinations (2 per element of a half) and its 4 group sums.
+        int length = 3 * Size + 4 * WalshSize;
         var s = t_scratch;
-        if (s is null || s.Length < Size) t_scratch = s = new float[Size];
+        if (s is null || s.Length < length) t_scratch = s = new float[length];
         return s;
     }
 
     /// <summary>
     /// The operation order every implementation follows bit for bit (the GPU kernels and their reference too): the
     /// Walsh-Hadamard butterflies of each segment (stages h = 1, 2, 4, ...); for a Sylvester double H_m = H_2 (x) H_{m/2}
-    /// one more butterfly (i, i + n/2) across the halves; the dense product with H_m (or H_{m/2} on each half), each
-    /// output summed over a = 0, 1, ... in order from 0; then the multiply by 1/sqrt(n).
+    /// one more butterfly (i, i + n/2) across the halves; the dense product with H_m (or H_{m/2} on each half) in groups
+    /// of four inputs (<see cref="DenseProduct"/>); then the multiply by 1/sqrt(n).
     /// </summary>
     private void ApplyCore(Span<float> row, float[] scratch)
     {
@@ -171,12 +174,12 @@ public sealed class HadamardTransform
                 TensorPrimitives.Add(lower, upper, sums);
                 TensorPrimitives.Subtract(lower, upper, upper);
                 sums.CopyTo(lower);
-                DenseProduct(lower, y[..half]);
-                DenseProduct(upper, y[half..]);
+                DenseProduct(lower, y[..half], scratch.AsSpan(Size));
+                DenseProduct(upper, y[half..], scratch.AsSpan(Size));
             }
             else
             {
-                DenseProduct(row, y);
+                DenseProduct(row, y, scratch.AsSpan(Size));
             }
             TensorPrimitives.Multiply(y, _normalisation, row);
         }
@@ -186,19 +189,52 @@ public sealed class HadamardTransform
         }
     }
 
-    /// <summary><c>y[a', :] = sum_a D[a, a'] z[a, :]</c> with D the dense step's matrix, vectorised over the contiguous 2^k axis.</summary>
-    private void DenseProduct(ReadOnlySpan<float> z, Span<float> y)
+    /// <summary>
+    /// <c>y[c, :] = sum_a D[a, c] z[a, :]</c> with D the dense step's matrix (order m' = 12, 20 or 28), vectorised over the
+    /// contiguous 2^k axis, in groups of four inputs: group g's 8 signed sums <c>z0 +- z1 +- z2 +- z3</c> (a = 4g ..
+    /// 4g + 3) are formed once, as <c>A +- B</c> with <c>A = z0 +- z1</c>, <c>B = z2 +- z3</c> (12 adds for 8 sums), and
+    /// each output adds one of them per group, signed, in order of g: m'/4 adds per output instead of m'. The GPU kernels
+    /// unroll exactly these operations with the signs compiled in (<see cref="HadamardGrouping"/>).
+    /// </summary>
+    private void DenseProduct(ReadOnlySpan<float> z, Span<float> y, Span<float> scratch)
     {
-        int w = WalshSize, m = _denseOrder;
-        y.Clear();
-        for (int a2 = 0; a2 < m; a2++)
+        int w = WalshSize, m = _denseOrder, groups = m / HadamardGrouping.GroupSize;
+        var combinations = scratch[..(groups * HadamardGrouping.Combinations * w)];
+        var sums = scratch.Slice(combinations.Length, 4 * w);
+        for (int g = 0; g < groups; g++)
         {
-            var dst = y.Slice(a2 * w, w);
-            for (int a = 0; a < m; a++)
+            var z0 = z.Slice(4 * g * w, w);
+            var z1 = z.Slice((4 * g + 1) * w, w);
+            var z2 = z.Slice((4 * g + 2) * w, w);
+            var z3 = z.Slice((4 * g + 3) * w, w);
+            Span<float> plus01 = sums[..w], minus01 = sums.Slice(w, w), plus23 = sums.Slice(2 * w, w), minus23 = sums.Slice(3 * w, w);
+            TensorPrimitives.Add(z0, z1, plus01);
+            TensorPrimitives.Subtract(z0, z1, minus01);
+            TensorPrimitives.Add(z2, z3, plus23);
+            TensorPrimitives.Subtract(z2, z3, minus23);
+            for (int k = 0; k < HadamardGrouping.Combinations; k++)
             {
-                var src = z.Slice(a * w, w);
-                if (_dense[a * m + a2] > 0) TensorPrimitives.Add(dst, src, dst);
-                else TensorPrimitives.Subtract(dst, src, dst);
+                var a = HadamardGrouping.FirstPairDiffers(k) ? minus01 : plus01;
+                var b = HadamardGrouping.SecondPairDiffers(k) ? minus23 : plus23;
+                var dst = combinations.Slice((g * HadamardGrouping.Combinations + k) * w, w);
+                if (HadamardGrouping.PairsDiffer(k)) TensorPrimitives.Subtract(a, b, dst);
+                else TensorPrimitives.Add(a, b, dst);
+            }
+        }
+        for (int c = 0; c < m; c++)
+        {
+            var dst = y.Slice(c * w, w);
+            for (int g = 0; g < groups; g++)
+            {
+                var term = HadamardGrouping.Term(_dense, m, g, c);
+                var src = combinations.Slice((g * HadamardGrouping.Combinations + term.Combination) * w, w);
+                if (g == 0)
+                {
+                    if (term.Negative) TensorPrimitives.Negate(src, dst);
+                    else src.CopyTo(dst);
+                }
+                else if (term.Negative) TensorPrimitives.Subtract(dst, src, dst);
+                else TensorPrimitives.Add(dst, src, dst);
             }
         }
     }

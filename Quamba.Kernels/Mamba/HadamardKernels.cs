@@ -37,7 +37,6 @@ public static partial class HadamardKernels
 
     /// <summary>int8 codes of each rotated row with one per-tensor <paramref name="scale"/>.</summary>
     /// <param name="input">[rows, Width] floats.</param>
-    /// <param name="baseSigns">H_m as +-1 floats, row-major, m x m (<see cref="HadamardTables.Signs"/>; [1] for powers of two).</param>
     /// <param name="output">[rows, Width] codes.</param>
     [Kernel]
     [Specialize(typeof(Hadamard384))]
@@ -49,7 +48,7 @@ public static partial class HadamardKernels
     [Specialize(typeof(Hadamard4096))]
     [Specialize(typeof(Hadamard8192))]
     [Specialize(typeof(Hadamard5120))]
-    public static void HadamardQuantize<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output)
+    public static void HadamardQuantize<TShape>(ReadOnlyDeviceSpan<float> input, float scale, DeviceSpan<sbyte> output)
         where TShape : IHadamardShape
     {
         RotateRow<TShape, CodeOutput>(input, output, default, scale);
@@ -63,7 +62,7 @@ public static partial class HadamardKernels
     [Specialize(typeof(Hadamard1536))]
     [Specialize(typeof(Hadamard4096))]
     [Specialize(typeof(Hadamard5120))]
-    public static void HadamardRotate<TShape>(ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output)
+    public static void HadamardRotate<TShape>(ReadOnlyDeviceSpan<float> input, DeviceSpan<float> output)
         where TShape : IHadamardShape
     {
         RotateRow<TShape, FloatOutput>(input, default, output, 1f);

@@ -5,10 +5,10 @@ using Quamba.TestKernels.Cases;
 
 namespace Quamba.TestKernels.Mamba;
 
-public delegate void HadamardQuantizeEmulate(LaunchConfig config, ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output);
-public delegate void HadamardQuantizeLaunch(CudaStream stream, LaunchConfig config, ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, float scale, DeviceSpan<sbyte> output);
-public delegate void HadamardRotateEmulate(LaunchConfig config, ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output);
-public delegate void HadamardRotateLaunch(CudaStream stream, LaunchConfig config, ReadOnlyDeviceSpan<float> input, ReadOnlyDeviceSpan<float> baseSigns, DeviceSpan<float> output);
+public delegate void HadamardQuantizeEmulate(LaunchConfig config, ReadOnlyDeviceSpan<float> input, float scale, DeviceSpan<sbyte> output);
+public delegate void HadamardQuantizeLaunch(CudaStream stream, LaunchConfig config, ReadOnlyDeviceSpan<float> input, float scale, DeviceSpan<sbyte> output);
+public delegate void HadamardRotateEmulate(LaunchConfig config, ReadOnlyDeviceSpan<float> input, DeviceSpan<float> output);
+public delegate void HadamardRotateLaunch(CudaStream stream, LaunchConfig config, ReadOnlyDeviceSpan<float> input, DeviceSpan<float> output);
 
 /// <summary>
 /// Hadamard rotation + int8 quantization of a few rows against <see cref="HadamardReference"/>: exact (codes and,
@@ -41,9 +41,8 @@ public sealed class HadamardQuantizeCase<TShape> : KernelCase where TShape : IHa
     protected override IReadOnlyList<CaseOutput> Run(IKernelRunner r)
     {
         var input = r.Upload<float>(_input);
-        var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<sbyte>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, signs, _scale, output), (s, c) => _launch(s, c, input, signs, _scale, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, _scale, output), (s, c) => _launch(s, c, input, _scale, output));
         return [CaseOutput.Of("codes", r.Download(output))];
     }
 }
@@ -72,9 +71,8 @@ public sealed class HadamardRotateCase<TShape> : KernelCase where TShape : IHada
     protected override IReadOnlyList<CaseOutput> Run(IKernelRunner r)
     {
         var input = r.Upload<float>(_input);
-        var signs = r.Upload<float>(HadamardTables.Signs(TShape.BaseOrder));
         var output = r.Allocate<float>(_input.Length);
-        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, signs, output), (s, c) => _launch(s, c, input, signs, output));
+        r.Launch(HadamardKernels.Launch<TShape>(_rows), c => _emulate(c, input, output), (s, c) => _launch(s, c, input, output));
         return [CaseOutput.Of("y", r.Download(output))];
     }
 }

@@ -16,7 +16,6 @@ const int rows = 3;
 const float scale = 0.05f;
 var input = new float[rows * Tiny.DInner];
 for (int i = 0; i < input.Length; i++) input[i] = MathF.Sin(i * 0.37f) * 2f;
-var signs = HadamardTables.Signs(Tiny.HadamardBase);
 var launch = HadamardKernels.Launch<Tiny.Hadamard>(rows);
 var expected = HadamardReference.Quantize(input, Tiny.HadamardSize, Tiny.HadamardBase, scale);
 var kernelForLayer0 = plan.KernelFor("HadamardKernels.HadamardQuantize", 0);
@@ -28,11 +27,9 @@ if (CudaContext.IsAvailable && Environment.GetEnvironmentVariable("HELLOQUAMBA_E
 {
     using var context = CudaContext.Create();
     using var x = context.Allocate<float>(input.Length);
-    using var s = context.Allocate<float>(signs.Length);
     using var y = context.Allocate<sbyte>(input.Length);
     x.CopyFrom(input);
-    s.CopyFrom(signs);
-    Tiny.HadamardQuantizeKernel.Launch(context.DefaultStream, launch, x.AsReadOnlySpan(), s.AsReadOnlySpan(), scale, y.AsSpan());
+    Tiny.HadamardQuantizeKernel.Launch(context.DefaultStream, launch, x.AsReadOnlySpan(), scale, y.AsSpan());
     context.Synchronize();
     actual = y.ToArray();
     where = "GPU " + context.Device.Name;
@@ -40,9 +37,8 @@ if (CudaContext.IsAvailable && Environment.GetEnvironmentVariable("HELLOQUAMBA_E
 else
 {
     using var x = HostBuffer<float>.From(input);
-    using var s = HostBuffer<float>.From(signs);
     using var y = new HostBuffer<sbyte>(input.Length);
-    Tiny.HadamardQuantizeKernel.Emulate(launch, x.AsReadOnlyDeviceSpan(), s.AsReadOnlyDeviceSpan(), scale, y.AsDeviceSpan());
+    Tiny.HadamardQuantizeKernel.Emulate(launch, x.AsReadOnlyDeviceSpan(), scale, y.AsDeviceSpan());
     actual = y.ToArray();
     where = "CPU emulator";
 }

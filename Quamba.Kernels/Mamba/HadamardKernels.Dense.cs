@@ -29,27 +29,4 @@ public static partial class HadamardKernels
 
     /// <summary>Index in floats of element e of the shared row.</summary>
     private static int ElementSlot<TShape>(int e) where TShape : IHadamardShape => 4 * HadamardLayout.Slot(TShape.WalshSize, e >> 2) + (e & 3);
-
-    /// <summary>
-    /// The code of output y (times 1/sqrt(n), divided by the scale): <see cref="ReciprocalQuantization.QuantizeProduct"/>'s,
-    /// with t clamped to the int8 range and rounded by adding and subtracting 1.5 x 2^23 (the sum rounds it to an
-    /// integer, half to even, in its low mantissa bits, whose low byte is the code) instead of by conversions, which issue
-    /// at a quarter of the rate. Past the range both give the saturated code; values near a rounding boundary and NaN take
-    /// the exact path.
-    /// </summary>
-    private static sbyte Code(float y, RowOutput output)
-    {
-        float t = y * output.ProductReciprocal;
-        // MinNumber / MaxNumber: one instruction each; NaN is caught by the test below.
-        float clamped = float.MinNumber(float.MaxNumber(t, -128f), 127f);
-        float shifted = clamped + RoundingShift;
-        float nearest = shifted - RoundingShift;
-        // & rather than &&: one combined test, no branch between the two.
-        return !float.IsNaN(t) & ReciprocalQuantization.IsSafe(clamped, nearest)
-            ? (sbyte)BitConverter.SingleToInt32Bits(shifted)
-            : KernelMath.Quantize(y * output.Normalisation, output.Scale);
-    }
-
-    /// <summary>1.5 x 2^23: t + 1.5 x 2^23 has unit spacing for |t| &lt; 2^22.</summary>
-    private const float RoundingShift = 12582912f;
 }

@@ -35,18 +35,18 @@ public static partial class HadamardKernels
         float y11 = s0_3 - s1_4 + s2_1;
         if (TOutput.Quantizes)
         {
-            codes[o] = Code(y0, output);
-            codes[o + TShape.WalshSize] = Code(y1, output);
-            codes[o + 2 * TShape.WalshSize] = Code(y2, output);
-            codes[o + 3 * TShape.WalshSize] = Code(y3, output);
-            codes[o + 4 * TShape.WalshSize] = Code(y4, output);
-            codes[o + 5 * TShape.WalshSize] = Code(y5, output);
-            codes[o + 6 * TShape.WalshSize] = Code(y6, output);
-            codes[o + 7 * TShape.WalshSize] = Code(y7, output);
-            codes[o + 8 * TShape.WalshSize] = Code(y8, output);
-            codes[o + 9 * TShape.WalshSize] = Code(y9, output);
-            codes[o + 10 * TShape.WalshSize] = Code(y10, output);
-            codes[o + 11 * TShape.WalshSize] = Code(y11, output);
+            codes[o] = ReciprocalQuantization.QuantizeProduct(y0, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y1, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 2 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y2, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 3 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y3, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 4 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y4, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 5 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y5, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 6 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y6, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 7 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y7, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 8 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y8, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 9 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y9, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 10 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y10, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 11 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y11, output.Normalisation, output.Scale, output.ProductReciprocal);
         }
         else
         {
@@ -106,26 +106,26 @@ public static partial class HadamardKernels
         float y19 = s0_1 - s1_0 + s2_3 + s3_0 - s4_4;
         if (TOutput.Quantizes)
         {
-            codes[o] = Code(y0, output);
-            codes[o + TShape.WalshSize] = Code(y1, output);
-            codes[o + 2 * TShape.WalshSize] = Code(y2, output);
-            codes[o + 3 * TShape.WalshSize] = Code(y3, output);
-            codes[o + 4 * TShape.WalshSize] = Code(y4, output);
-            codes[o + 5 * TShape.WalshSize] = Code(y5, output);
-            codes[o + 6 * TShape.WalshSize] = Code(y6, output);
-            codes[o + 7 * TShape.WalshSize] = Code(y7, output);
-            codes[o + 8 * TShape.WalshSize] = Code(y8, output);
-            codes[o + 9 * TShape.WalshSize] = Code(y9, output);
-            codes[o + 10 * TShape.WalshSize] = Code(y10, output);
-            codes[o + 11 * TShape.WalshSize] = Code(y11, output);
-            codes[o + 12 * TShape.WalshSize] = Code(y12, output);
-            codes[o + 13 * TShape.WalshSize] = Code(y13, output);
-            codes[o + 14 * TShape.WalshSize] = Code(y14, output);
-            codes[o + 15 * TShape.WalshSize] = Code(y15, output);
-            codes[o + 16 * TShape.WalshSize] = Code(y16, output);
-            codes[o + 17 * TShape.WalshSize] = Code(y17, output);
-            codes[o + 18 * TShape.WalshSize] = Code(y18, output);
-            codes[o + 19 * TShape.WalshSize] = Code(y19, output);
+            codes[o] = ReciprocalQuantization.QuantizeProduct(y0, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y1, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 2 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y2, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 3 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y3, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 4 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y4, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 5 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y5, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 6 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y6, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 7 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y7, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 8 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y8, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 9 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y9, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 10 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y10, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 11 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y11, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 12 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y12, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 13 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y13, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 14 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y14, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 15 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y15, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 16 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y16, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 17 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y17, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 18 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y18, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 19 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y19, output.Normalisation, output.Scale, output.ProductReciprocal);
         }
         else
         {
@@ -207,34 +207,34 @@ public static partial class HadamardKernels
         float y27 = s0_3 - s1_7 + s2_7 - s3_3 - s4_7 + s5_7 + s6_5;
         if (TOutput.Quantizes)
         {
-            codes[o] = Code(y0, output);
-            codes[o + TShape.WalshSize] = Code(y1, output);
-            codes[o + 2 * TShape.WalshSize] = Code(y2, output);
-            codes[o + 3 * TShape.WalshSize] = Code(y3, output);
-            codes[o + 4 * TShape.WalshSize] = Code(y4, output);
-            codes[o + 5 * TShape.WalshSize] = Code(y5, output);
-            codes[o + 6 * TShape.WalshSize] = Code(y6, output);
-            codes[o + 7 * TShape.WalshSize] = Code(y7, output);
-            codes[o + 8 * TShape.WalshSize] = Code(y8, output);
-            codes[o + 9 * TShape.WalshSize] = Code(y9, output);
-            codes[o + 10 * TShape.WalshSize] = Code(y10, output);
-            codes[o + 11 * TShape.WalshSize] = Code(y11, output);
-            codes[o + 12 * TShape.WalshSize] = Code(y12, output);
-            codes[o + 13 * TShape.WalshSize] = Code(y13, output);
-            codes[o + 14 * TShape.WalshSize] = Code(y14, output);
-            codes[o + 15 * TShape.WalshSize] = Code(y15, output);
-            codes[o + 16 * TShape.WalshSize] = Code(y16, output);
-            codes[o + 17 * TShape.WalshSize] = Code(y17, output);
-            codes[o + 18 * TShape.WalshSize] = Code(y18, output);
-            codes[o + 19 * TShape.WalshSize] = Code(y19, output);
-            codes[o + 20 * TShape.WalshSize] = Code(y20, output);
-            codes[o + 21 * TShape.WalshSize] = Code(y21, output);
-            codes[o + 22 * TShape.WalshSize] = Code(y22, output);
-            codes[o + 23 * TShape.WalshSize] = Code(y23, output);
-            codes[o + 24 * TShape.WalshSize] = Code(y24, output);
-            codes[o + 25 * TShape.WalshSize] = Code(y25, output);
-            codes[o + 26 * TShape.WalshSize] = Code(y26, output);
-            codes[o + 27 * TShape.WalshSize] = Code(y27, output);
+            codes[o] = ReciprocalQuantization.QuantizeProduct(y0, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y1, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 2 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y2, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 3 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y3, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 4 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y4, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 5 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y5, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 6 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y6, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 7 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y7, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 8 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y8, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 9 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y9, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 10 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y10, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 11 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y11, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 12 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y12, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 13 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y13, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 14 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y14, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 15 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y15, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 16 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y16, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 17 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y17, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 18 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y18, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 19 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y19, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 20 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y20, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 21 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y21, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 22 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y22, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 23 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y23, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 24 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y24, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 25 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y25, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 26 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y26, output.Normalisation, output.Scale, output.ProductReciprocal);
+            codes[o + 27 * TShape.WalshSize] = ReciprocalQuantization.QuantizeProduct(y27, output.Normalisation, output.Scale, output.ProductReciprocal);
         }
         else
         {

@@ -136,11 +136,12 @@ public static partial class HadamardKernels
         }
         float q = output.ProductReciprocal;
         float t0 = y.X * q, t1 = y.Y * q, t2 = y.Z * q, t3 = y.W * q;
-        float r0 = MathF.Round(t0), r1 = MathF.Round(t1), r2 = MathF.Round(t2), r3 = MathF.Round(t3);
-        uint packed = PackCodes(ReciprocalQuantization.ClampCode(r0), ReciprocalQuantization.ClampCode(r1),
-            ReciprocalQuantization.ClampCode(r2), ReciprocalQuantization.ClampCode(r3));
+        float s0 = ReciprocalQuantization.Shift(t0), s1 = ReciprocalQuantization.Shift(t1), s2 = ReciprocalQuantization.Shift(t2), s3 = ReciprocalQuantization.Shift(t3);
+        // The low byte of each shifted value's bits is its code (ReciprocalQuantization.CodeOf).
+        uint packed = PackCodes(BitConverter.SingleToInt32Bits(s0), BitConverter.SingleToInt32Bits(s1), BitConverter.SingleToInt32Bits(s2), BitConverter.SingleToInt32Bits(s3));
         // & rather than &&: one test of all four, no branch per value.
-        if (!(ReciprocalQuantization.IsSafe(t0, r0) & ReciprocalQuantization.IsSafe(t1, r1) & ReciprocalQuantization.IsSafe(t2, r2) & ReciprocalQuantization.IsSafe(t3, r3)))
+        if (!(ReciprocalQuantization.IsShiftExact(t0, s0) & ReciprocalQuantization.IsShiftExact(t1, s1)
+            & ReciprocalQuantization.IsShiftExact(t2, s2) & ReciprocalQuantization.IsShiftExact(t3, s3)))
         {
             packed = 0;
             for (int k = 0; k < 4; k++)
@@ -152,7 +153,7 @@ public static partial class HadamardKernels
         codes4[output.FirstQuad + quad] = packed;
     }
 
-    /// <summary>Four codes as one little-endian word, the first in the lowest byte (the order of the bytes in memory).</summary>
+    /// <summary>The low bytes of four words as one little-endian word, the first in the lowest byte (the order of the bytes in memory).</summary>
     private static uint PackCodes(int c0, int c1, int c2, int c3) =>
         (uint)((c0 & 0xFF) | ((c1 & 0xFF) << 8) | ((c2 & 0xFF) << 16) | (c3 << 24));
 }

@@ -6,9 +6,10 @@ namespace Quamba.Kernels.Mamba;
 /// <c>q = factor * (1 / scale)</c> computed once (<see cref="ProductReciprocal"/>): t and the quotient
 /// <c>fl(fl(y * factor) / scale)</c> that Quantize rounds differ by at most five roundings, less than
 /// <c>5 * 2^-24 |t|</c>, so less than 7.7e-5 while |t| &lt; 256. Hence round(t) is Quantize's code whenever t is more
-/// than 1e-4 away from a rounding boundary k + 1/2; for |t| &gt;= 256 both saturate to the same code. Values near a
-/// boundary (about 2 in 10^4), NaN and infinite products, and a <c>q</c> that is not a normal float take Quantize
-/// itself: the result equals <see cref="KernelMath.Quantize"/> for every input.
+/// than 1e-4 away from a rounding boundary k + 1/2; past the int8 range both saturate to the same code, so t is clamped
+/// first and rounded by adding 1.5 x 2^23 (<see cref="Shift"/>). Values near a boundary (about 2 in 10^4), NaN products,
+/// and a <c>q</c> that is not a normal float (it is then NaN) take Quantize itself: the result equals
+/// <see cref="KernelMath.Quantize"/> for every input.
 /// </summary>
 public static class ReciprocalQuantization
 {
@@ -39,19 +40,37 @@ public static class ReciprocalQuantization
     public static sbyte QuantizeProduct(float y, float factor, float scale, float productReciprocal)
     {
         float t = y * productReciprocal;
-        float nearest = MathF.Round(t);
-        return IsSafe(t, nearest) ? (sbyte)ClampCode(nearest) : KernelMath.Quantize(y * factor, scale);
+        float shifted = Shift(t);
+        return IsShiftExact(t, shifted) ? CodeOf(shifted) : KernelMath.Quantize(y * factor, scale);
     }
 
-    /// <summary>The code of an integral <paramref name="nearest"/> = round(t), saturated to -128..127 (NaN: never used, see <see cref="IsSafe"/>).</summary>
-    public static int ClampCode(float nearest) => Math.Clamp((int)nearest, -128, 127);
+    /// <summary>1.5 x 2^23: a float of magnitude in [2^23, 2^24) has unit spacing, so adding it rounds to an integer.</summary>
+    private const float RoundingShift = 12582912f;
+
+    /// <summary>
+    /// t clamped to [-128, 127] plus 1.5 x 2^23: the sum rounds the clamped t to an integer, half to even, in its low
+    /// mantissa bits (<see cref="CodeOf"/>). Kernels round this way rather than with round and convert, which issue at a
+    /// quarter of the rate on sm_90. MinNumber / MaxNumber are one PTX instruction each; a NaN t comes out in range
+    /// and is caught by <see cref="IsShiftExact"/>.
+    /// </summary>
+    public static float Shift(float t) => Clamp(t) + RoundingShift;
+
+    /// <summary>
+    /// Whether <see cref="CodeOf"/>(shifted) is Quantize's code: t is not NaN, and the clamped t is more than the margin
+    /// from a rounding boundary (past the range both saturate, infinities included).
+    /// </summary>
+    public static bool IsShiftExact(float t, float shifted) => !float.IsNaN(t) & IsSafe(Clamp(t), shifted - RoundingShift);
+
+    /// <summary>The code of a <see cref="Shift"/>ed value: the low byte of its bits (1.5 x 2^23's are zero).</summary>
+    public static sbyte CodeOf(float shifted) => (sbyte)BitConverter.SingleToInt32Bits(shifted);
+
+    private static float Clamp(float t) => float.MinNumber(float.MaxNumber(t, -128f), 127f);
 
     /// <summary>
     /// Whether t is more than the margin away from a rounding boundary k + 1/2 (<paramref name="nearest"/> = round(t)),
-    /// so that <see cref="ClampCode"/>(nearest) is Quantize's code. NaN (a NaN value or reciprocal, or an infinite t)
-    /// fails this test and takes the exact path.
+    /// so that round(t) is Quantize's code. NaN fails this test.
     /// </summary>
-    public static bool IsSafe(float t, float nearest) => MathF.Abs(t - nearest) < SafeOffset;
+    private static bool IsSafe(float t, float nearest) => MathF.Abs(t - nearest) < SafeOffset;
 
     private static bool IsNormal(float x)
     {

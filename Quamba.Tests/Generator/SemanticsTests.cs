@@ -97,6 +97,17 @@ public class SemanticsTests
     }
 
     [Fact]
+    public void MinNumberAndMaxNumberAreSinglePtxInstructions()
+    {
+        // float.MinNumber / MaxNumber return the number when one operand is NaN, as PTX min / max do: no NaN test.
+        var ptx = Ptx("o[0] = float.MinNumber(x, y); o[1] = float.MaxNumber(x, 2f);", "DeviceSpan<float> o, float x, float y");
+        Assert.Matches(@"min\.f32\s+%f\d+, %f0, %f1;", ptx);
+        Assert.Matches(@"max\.f32\s+%f\d+, %f0, 0f40000000;", ptx);
+        Assert.DoesNotContain("setp.nan", ptx);
+        Assert.DoesNotContain("selp", ptx);
+    }
+
+    [Fact]
     public void CopySignTakesTheSignSourceFirstInPtx()
     {
         var ptx = Ptx("o[0] = MathF.CopySign(x, y);", "DeviceSpan<float> o, float x, float y");

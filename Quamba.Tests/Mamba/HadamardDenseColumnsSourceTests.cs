@@ -113,7 +113,7 @@ public class HadamardDenseColumnsSourceTests
             s.Append($"        float y{c} = {y};\n");
         }
         s.Append("        if (TOutput.Quantizes)\n        {\n");
-        for (int c = 0; c < order; c++) s.Append($"            codes[{Output(c)}] = Code(y{c}, output);\n");
+        for (int c = 0; c < order; c++) s.Append($"            codes[{Output(c)}] = ReciprocalQuantization.QuantizeProduct(y{c}, output.Normalisation, output.Scale, output.ProductReciprocal);\n");
         s.Append("        }\n        else\n        {\n");
         for (int c = 0; c < order; c++) s.Append($"            floats[{Output(c)}] = y{c} * output.Normalisation;\n");
         s.Append("        }\n    }\n");

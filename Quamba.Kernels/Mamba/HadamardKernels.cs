@@ -6,19 +6,19 @@ namespace Quamba.Kernels.Mamba;
 /// writing floats for the A16 path (<see cref="HadamardRotate{TShape}"/>). The result equals Quamba.Model's
 /// <c>HadamardTransform.Apply</c> bit for bit: the same butterflies in the same order on each of the m contiguous
 /// 2^k segments; for m = 40 = 2 x 20 (H_40 = H_2 (x) H_20) one more butterfly across the two halves; then the dense
-/// product with H_m (or H_20 on each half) summed over a in order (as fused multiply-adds with +-1, which round
-/// exactly like the model's add/subtract), then one multiply by <c>(float)(1 / sqrt(n))</c>, then (quantizing)
-/// <c>round_half_even(y / scale)</c>.
+/// product with H_m (or H_20 on each half) in <see cref="HadamardGrouping"/>'s order, then one multiply by
+/// <c>(float)(1 / sqrt(n))</c>, then (quantizing) <c>round_half_even(y / scale)</c>.
 /// </summary>
 /// <remarks>
-/// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row as padded quads and the sign table in
-/// dynamic shared memory (<see cref="HadamardLayout"/>). <c>HadamardKernels.Walsh.cs</c>: 128-bit loads of the row
-/// with the Walsh stages inside each quad, then register passes of up to three butterfly stages (each thread 8 quads,
-/// 2^s quads apart; the halves of m = 40 are the last stage). <c>HadamardKernels.Dense.cs</c>: each thread owns a
-/// tile of 4 outputs x 4 adjacent columns (one 128-bit load of z and one broadcast load of 4 signs per input a, then
-/// 16 fused multiply-adds) and writes it straight to global memory: 4 codes per 32-bit store through
-/// <see cref="ReciprocalQuantization"/> (equal to <see cref="KernelMath.Quantize"/>, without a division per value),
-/// or a 128-bit store of floats. For 5120 = 40 x 128 that is 21 multiply-adds per element instead of 40.
+/// One block per row, <see cref="HadamardLayout.Threads"/> threads, the row as (padded) quads in dynamic shared memory
+/// (<see cref="HadamardLayout"/>). <c>HadamardKernels.Walsh.cs</c>: 128-bit loads of the row with the Walsh stages
+/// inside each quad, then register passes of up to three butterfly stages (each thread 8 quads, 2^s quads apart; the
+/// halves of m = 40 are the last stage). <c>HadamardKernels.Dense.cs</c>: a thread per column (half, b) runs the
+/// order's unrolled column (<c>HadamardKernels.DenseColumns.cs</c>, the signs compiled in: 4.75 adds per element for
+/// H_20 instead of 20) and writes its outputs straight to global memory through <see cref="ReciprocalQuantization"/>
+/// (equal to <see cref="KernelMath.Quantize"/>, without a division per value) or as floats. The codes are rounded
+/// by a clamped 1.5 x 2^23 shift, not by round and convert instructions; values near a rounding boundary and NaN take
+/// the exact division.
 /// </remarks>
 public static partial class HadamardKernels
 {

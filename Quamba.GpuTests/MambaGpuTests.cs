@@ -132,30 +132,17 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
 
     private static string Share(double gbs, double copyGBs, string traffic) => $"{gbs:F0} GB/s ({traffic}) = {gbs / copyGBs:P0} of the copy";
 
-    /// <summary>Microseconds per device-to-device copy of <paramref name="floats"/> floats: 20 copies in a graph, replayed 5 times.</summary>
+    /// <summary>Microseconds per device-to-device copy of <paramref name="floats"/> floats (<see cref="GraphTiming"/>, 20 copies per graph).</summary>
     private double TimeCopy(int floats)
     {
         CudaContext context = gpu.Context;
         using var stream = context.CreateStream(nonBlocking: true);
         using var from = context.Allocate<float>(floats);
         using var to = context.Allocate<float>(floats);
-        using var start = context.CreateEvent();
-        using var stop = context.CreateEvent();
         from.FillBytes(1);
         to.CopyFromAsync(from, stream);
         stream.Synchronize();
-        using CudaGraph graph = stream.Capture(s =>
-        {
-            for (int i = 0; i < 20; i++) to.CopyFromAsync(from, s);
-        });
-        using CudaGraphExec exec = graph.Instantiate();
-        exec.Launch(stream);
-        stream.Synchronize();
-        start.Record(stream);
-        for (int i = 0; i < 5; i++) exec.Launch(stream);
-        stop.Record(stream);
-        stop.Synchronize();
-        return stop.ElapsedMillisecondsSince(start) * 1000 / 100;
+        return 1000 * GraphTiming.MillisecondsPerLaunch(context, stream, 20, s => to.CopyFromAsync(from, s));
     }
 
     /// <summary>Times each launch of a case (or only its first); returns the sum in microseconds.</summary>
@@ -218,8 +205,8 @@ public class MambaGpuTests(GpuFixture gpu, ITestOutputHelper output)
 }
 
 /// <summary>
-/// Runs a case on a GPU, timing each launch: one warm-up launch, then a CUDA graph of <see cref="Repeats"/> copies of
-/// the launch replayed 5 times; the time per launch excludes the host's launch overhead.
+/// Runs a case on a GPU, timing each launch: one warm-up launch, then <see cref="GraphTiming"/> with
+/// <see cref="Repeats"/> copies of the launch per graph; the time per launch excludes the host's launch overhead.
 /// </summary>
 internal sealed class TimingRunner(CudaContext context, bool firstLaunchOnly) : IKernelRunner
 {
@@ -240,20 +227,7 @@ internal sealed class TimingRunner(CudaContext context, bool firstLaunchOnly) : 
         if (firstLaunchOnly && Timings.Count > 0) return;
         launch(_stream, config);
         _stream.Synchronize();
-        using CudaGraph graph = _stream.Capture(s =>
-        {
-            for (int i = 0; i < Repeats; i++) launch(s, config);
-        });
-        using CudaGraphExec exec = graph.Instantiate();
-        exec.Launch(_stream);
-        _stream.Synchronize();
-        using var start = context.CreateEvent();
-        using var stop = context.CreateEvent();
-        start.Record(_stream);
-        for (int i = 0; i < 5; i++) exec.Launch(_stream);
-        stop.Record(_stream);
-        stop.Synchronize();
-        Timings.Add((config, stop.ElapsedMillisecondsSince(start) * 1000 / (5 * Repeats)));
+        Timings.Add((config, 1000 * GraphTiming.MillisecondsPerLaunch(context, _stream, Repeats, s => launch(s, config))));
     }
 
     public void Dispose()

@@ -68,29 +68,12 @@ public class VectorisedBenchmarkTests(GpuFixture gpu, ITestOutputHelper output)
         if (Environment.GetEnvironmentVariable("QUAMBA_BENCH_OUT") is { Length: > 0 } path) File.AppendAllLines(path, lines);
     }
 
-    /// <summary>
-    /// Milliseconds per launch: the repetitions captured in a CUDA graph, the graph replayed 5 times after a warm-up
-    /// (as the model kernels' benchmark does). Back-to-back launches from the host would also time the host's launch
-    /// gaps, which a 9 us GEMV does not hide on a busy machine.
-    /// </summary>
+    /// <summary>Milliseconds per launch (<see cref="GraphTiming"/>) after one warm-up launch.</summary>
     private static double Time(CudaContext context, int repetitions, Action<CudaStream> launch)
     {
         using var stream = context.CreateStream(nonBlocking: true);
         launch(stream); // warm-up (JIT, caches)
         stream.Synchronize();
-        using CudaGraph graph = stream.Capture(s =>
-        {
-            for (int i = 0; i < repetitions; i++) launch(s);
-        });
-        using CudaGraphExec exec = graph.Instantiate();
-        exec.Launch(stream);
-        stream.Synchronize();
-        using var start = context.CreateEvent();
-        using var stop = context.CreateEvent();
-        start.Record(stream);
-        for (int i = 0; i < 5; i++) exec.Launch(stream);
-        stop.Record(stream);
-        stop.Synchronize();
-        return stop.ElapsedMillisecondsSince(start) / (5 * repetitions);
+        return GraphTiming.MillisecondsPerLaunch(context, stream, repetitions, launch);
     }
 }

@@ -25,6 +25,14 @@ public static class HadamardGrouping
     /// <summary>Whether combination k is <c>A - B</c> (else A + B).</summary>
     public static bool PairsDiffer(int k) => (k & 4) != 0;
 
+    /// <summary>Combination k of a group's inputs, formed as every implementation forms it: A and B first, then A +- B.</summary>
+    public static float Combination(int k, float z0, float z1, float z2, float z3)
+    {
+        float a = FirstPairDiffers(k) ? z0 - z1 : z0 + z1;
+        float b = SecondPairDiffers(k) ? z2 - z3 : z2 + z3;
+        return PairsDiffer(k) ? a - b : a + b;
+    }
+
     /// <summary>
     /// Output <paramref name="output"/>'s term from group <paramref name="group"/> of the row-major +-1
     /// <paramref name="matrix"/> of order <paramref name="order"/>: with s_i = D[4g + i, c],

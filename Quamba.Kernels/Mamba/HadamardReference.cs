@@ -54,11 +54,7 @@ public static class HadamardReference
                         int first = part * half + HadamardGrouping.GroupSize * g * w + b;
                         float z0 = z[first], z1 = z[first + w], z2 = z[first + 2 * w], z3 = z[first + 3 * w];
                         for (int k = 0; k < HadamardGrouping.Combinations; k++)
-                        {
-                            float a = HadamardGrouping.FirstPairDiffers(k) ? z0 - z1 : z0 + z1;
-                            float c = HadamardGrouping.SecondPairDiffers(k) ? z2 - z3 : z2 + z3;
-                            combinations[g * HadamardGrouping.Combinations + k] = HadamardGrouping.PairsDiffer(k) ? a - c : a + c;
-                        }
+                            combinations[g * HadamardGrouping.Combinations + k] = HadamardGrouping.Combination(k, z0, z1, z2, z3);
                     }
                     for (int a2 = 0; a2 < dense; a2++)
                     {
